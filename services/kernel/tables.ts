@@ -75,7 +75,18 @@ export const IDEMPOTENCY_TABLE = {
   timeToLiveAttribute: 'expiration',
 } as const satisfies TableDefinition;
 
-export const ALL_TABLES: readonly TableDefinition[] = [EVENTS_TABLE, IDEMPOTENCY_TABLE];
+/**
+ * Durable positions of the local stream pollers (DynamoDB Streams, Kinesis): on one machine they
+ * play the part of Lambda's event source mappings, which keep their position themselves in AWS.
+ */
+export const CHECKPOINTS_TABLE = {
+  id: 'Checkpoints',
+  baseName: 'checkpoints',
+  partitionKey: { name: 'id', type: 'S' },
+  globalSecondaryIndexes: [],
+} as const satisfies TableDefinition;
+
+export const ALL_TABLES: readonly TableDefinition[] = [EVENTS_TABLE, IDEMPOTENCY_TABLE, CHECKPOINTS_TABLE];
 
 /** `abca-events` by default; the prefix separates deployments (and test runs) on one endpoint. */
 export function tableName(def: TableDefinition, prefix = process.env.ABCA_TABLE_PREFIX ?? 'abca'): string {
