@@ -9,6 +9,9 @@
  * Given events are `{type, data}`; each gets `occurredAt` (one second apart from GIVEN_EPOCH, unless
  * given) and a 1-based `sequence`. Every given event and every event the decider produces is
  * validated against its JSON Schema, so a test also proves the events are storable.
+ *
+ * Nothing runs until `then*` / `events()` is called. The outcome object has a `then` method, so do
+ * not `await` it or return it from a test function (finish with `.then(...)`, `.thenNothing()`, ...).
  */
 import type { Decider } from '../decider';
 import type { DomainEvent, EventType, FoldableEvent } from '../envelope';
