@@ -27,9 +27,26 @@ export interface HandlerContext {
 
 export type EventHandler = (event: EventEnvelope, context: HandlerContext) => Promise<void>;
 
+/** An EventBridge event that is not a domain event: a schedule firing (sweep, deadline). */
+export interface Trigger {
+  readonly id: string;
+  readonly source: string;
+  readonly detailType: string;
+  readonly time: string;
+  readonly detail: Readonly<Record<string, unknown>>;
+}
+
+export type TriggerHandler = (trigger: Trigger, context: HandlerContext) => Promise<void>;
+
+/** What a catalog service provides: a handler for domain events, for triggers, or both. */
+export interface ServiceHandlers {
+  readonly onEvent?: EventHandler;
+  readonly onTrigger?: TriggerHandler;
+}
+
 export interface ConsumerOptions {
   readonly name: string;
-  readonly handle: EventHandler;
+  readonly handlers: ServiceHandlers;
   /** Idempotency records; omit only for handlers that are idempotent by construction. */
   readonly idempotency?: BasePersistenceLayer;
   readonly ordered?: boolean;
@@ -39,12 +56,23 @@ export interface ConsumerOptions {
 
 export type SqsBatchHandler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;
 
-/** The EventBridge event in an SQS message body; its `detail` is our envelope. */
-export function envelopeFromSqsRecord(record: SQSRecord): EventEnvelope {
-  const body = JSON.parse(record.body) as { detail?: unknown };
-  const envelope = body.detail ?? body;
-  validateEnvelope(envelope);
-  return envelope as EventEnvelope;
+type Incoming = { kind: 'event'; event: EventEnvelope } | { kind: 'trigger'; trigger: Trigger };
+
+/**
+ * The EventBridge event in an SQS message body: a domain event (its `detail` is our envelope,
+ * validated here) or a trigger (anything else, e.g. a schedule).
+ */
+export function parseSqsRecord(record: SQSRecord): Incoming {
+  const body = JSON.parse(record.body) as { id?: string; source?: string; 'detail-type'?: string; time?: string; detail?: Record<string, unknown> };
+  const detail = body.detail ?? {};
+  if (typeof body.source === 'string' && body.source.startsWith('abca.') && 'stream' in detail && 'sequence' in detail) {
+    validateEnvelope(detail);
+    return { kind: 'event', event: detail as unknown as EventEnvelope };
+  }
+  return {
+    kind: 'trigger',
+    trigger: { id: body.id ?? record.messageId, source: body.source ?? 'unknown', detailType: body['detail-type'] ?? 'unknown', time: body.time ?? new Date().toISOString(), detail },
+  };
 }
 
 export function createSqsConsumer(options: ConsumerOptions): SqsBatchHandler {
@@ -52,8 +80,10 @@ export function createSqsConsumer(options: ConsumerOptions): SqsBatchHandler {
   const now = options.now ?? (() => new Date());
   const config = new IdempotencyConfig({ eventKeyJmesPath: 'eventId', expiresAfterSeconds: IDEMPOTENCY_TTL_SECONDS });
 
-  const run = async (key: { eventId: string }, envelope: EventEnvelope): Promise<{ handled: string }> => {
-    await options.handle(envelope, { logger, now });
+  const run = async (key: { eventId: string }, incoming: Incoming): Promise<{ handled: string }> => {
+    const context = { logger, now };
+    if (incoming.kind === 'event') await options.handlers.onEvent?.(incoming.event, context);
+    else await options.handlers.onTrigger?.(incoming.trigger, context);
     return { handled: key.eventId };
   };
   const idempotentRun = options.idempotency
@@ -61,11 +91,14 @@ export function createSqsConsumer(options: ConsumerOptions): SqsBatchHandler {
     : run;
 
   const recordHandler = async (record: SQSRecord): Promise<void> => {
-    const envelope = envelopeFromSqsRecord(record);
-    const keys = { correlationId: envelope.correlationId, eventId: envelope.id, eventType: envelope.type };
+    const incoming = parseSqsRecord(record);
+    const keys =
+      incoming.kind === 'event'
+        ? { correlationId: incoming.event.correlationId, eventId: incoming.event.id, eventType: incoming.event.type }
+        : { correlationId: String(incoming.trigger.detail.taskId ?? incoming.trigger.id), eventId: incoming.trigger.id, eventType: incoming.trigger.detailType };
     logger.appendKeys(keys);
     try {
-      await idempotentRun({ eventId: envelope.id }, envelope);
+      await idempotentRun({ eventId: keys.eventId }, incoming);
       logger.debug('handled');
     } catch (err) {
       logger.error('failed; the message will be retried', err as Error);
