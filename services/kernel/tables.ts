@@ -86,7 +86,7 @@ export const CHECKPOINTS_TABLE = {
   globalSecondaryIndexes: [],
 } as const satisfies TableDefinition;
 
-export const ALL_TABLES: readonly TableDefinition[] = [EVENTS_TABLE, IDEMPOTENCY_TABLE, CHECKPOINTS_TABLE];
+export const KERNEL_TABLES: readonly TableDefinition[] = [EVENTS_TABLE, IDEMPOTENCY_TABLE, CHECKPOINTS_TABLE];
 
 /** `abca-events` by default; the prefix separates deployments (and test runs) on one endpoint. */
 export function tableName(def: TableDefinition, prefix = process.env.ABCA_TABLE_PREFIX ?? 'abca'): string {

@@ -1,0 +1,218 @@
+/**
+ * A durable Scheduler (services/ports/scheduler.ts) for one machine: the stand-in for EventBridge
+ * Scheduler's one-time schedules, kept in DynamoDB (Local) so that a restart loses nothing.
+ *
+ * - `scheduleOnce(name, at, event)` writes one item (named: scheduling the same name again replaces
+ *   it, so a retried call is harmless); `cancel(name)` deletes it (a no-op when it is gone).
+ * - A tick loop (every 200 ms by default) queries the schedules due by now, puts each event on the
+ *   bus (`PutEvents` through an EventBridgeClient, or any publish function), and deletes the item
+ *   only after the put succeeded, and only if it is still the version that was fired (a schedule
+ *   replaced meanwhile is kept). Delivery is at least once: a crash between the put and the delete
+ *   fires the schedule again after the restart, so consumers must be idempotent (the watchdog is).
+ * - Overdue schedules (the process was down at their time) fire at the first tick after the start.
+ */
+import {
+  ConditionalCheckFailedException,
+  DeleteItemCommand,
+  GetItemCommand,
+  PutItemCommand,
+  QueryCommand,
+  type AttributeValue,
+  type DynamoDBClient,
+} from '@aws-sdk/client-dynamodb';
+import { PutEventsCommand, type EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { randomUUID } from 'node:crypto';
+import type { ScheduledEvent, Scheduler } from '../../services/ports/scheduler';
+import { DUE_BUCKET, SCHEDULE_ITEM, SCHEDULES_TABLE } from './tables';
+
+/** A schedule that came due, as it is handed to a publish function. */
+export interface DueSchedule extends ScheduledEvent {
+  readonly name: string;
+  readonly at: Date;
+}
+
+export type PublishDue = (due: DueSchedule) => Promise<void>;
+
+export type SchedulerTarget =
+  /** PutEvents on this bus (the local EventBridge, or AWS). */
+  | { readonly eventBridge: EventBridgeClient; readonly eventBusName: string }
+  /** Anything else (tests, or an in-process router). Throw to keep the schedule for the next tick. */
+  | { readonly publish: PublishDue };
+
+export type SchedulerLog = (level: 'debug' | 'info' | 'warn' | 'error', message: string, fields?: Record<string, unknown>) => void;
+
+export interface LocalSchedulerOptions {
+  readonly client: DynamoDBClient;
+  /** The physical name of a table made from SCHEDULES_TABLE. */
+  readonly tableName: string;
+  readonly target: SchedulerTarget;
+  /** Period of the tick loop (default 200 ms). */
+  readonly tickMs?: number;
+  /** Schedules fired per query (default 25); a tick keeps querying while pages come back full. */
+  readonly batchSize?: number;
+  /** The scheduler's clock (tests pass a fake one). */
+  readonly now?: () => Date;
+  readonly log?: SchedulerLog;
+}
+
+/** EventBridge Scheduler's rule for schedule names. */
+const NAME = /^[0-9A-Za-z._-]{1,64}$/;
+
+export class LocalScheduler implements Scheduler {
+  private readonly tickMs: number;
+  private readonly batchSize: number;
+  private readonly now: () => Date;
+  private readonly log: SchedulerLog;
+  private timer: NodeJS.Timeout | undefined;
+  private running = false;
+  private inFlight: Promise<number> | undefined;
+
+  constructor(private readonly options: LocalSchedulerOptions) {
+    this.tickMs = options.tickMs ?? 200;
+    this.batchSize = options.batchSize ?? 25;
+    this.now = options.now ?? (() => new Date());
+    this.log = options.log ?? (() => undefined);
+  }
+
+  async scheduleOnce(name: string, at: Date, event: ScheduledEvent): Promise<void> {
+    if (!NAME.test(name)) throw new Error(`schedule name ${JSON.stringify(name)} must be 1-64 characters of letters, digits, '.', '_' or '-'`);
+    if (!(at instanceof Date) || Number.isNaN(at.getTime())) throw new Error(`schedule ${name}: the time must be a valid Date`);
+    if (!event.source || !event.detailType) throw new Error(`schedule ${name}: the event needs a source and a detailType`);
+    await this.options.client.send(
+      new PutItemCommand({
+        TableName: this.options.tableName,
+        Item: {
+          [SCHEDULE_ITEM.name]: { S: name },
+          [SCHEDULE_ITEM.bucket]: { S: DUE_BUCKET },
+          [SCHEDULE_ITEM.dueAt]: { N: String(at.getTime()) },
+          [SCHEDULE_ITEM.event]: { S: JSON.stringify({ source: event.source, detailType: event.detailType, detail: event.detail }) },
+          [SCHEDULE_ITEM.version]: { S: randomUUID() },
+          [SCHEDULE_ITEM.createdAt]: { S: this.now().toISOString() },
+        },
+      }),
+    );
+    this.log('debug', 'schedule stored', { name, at: at.toISOString() });
+  }
+
+  async cancel(name: string): Promise<void> {
+    await this.options.client.send(new DeleteItemCommand({ TableName: this.options.tableName, Key: { [SCHEDULE_ITEM.name]: { S: name } } }));
+    this.log('debug', 'schedule cancelled', { name });
+  }
+
+  /** The stored schedule of that name (undefined when it fired or was cancelled). */
+  async get(name: string): Promise<DueSchedule | undefined> {
+    const out = await this.options.client.send(
+      new GetItemCommand({ TableName: this.options.tableName, Key: { [SCHEDULE_ITEM.name]: { S: name } }, ConsistentRead: true }),
+    );
+    return out.Item ? toSchedule(out.Item) : undefined;
+  }
+
+  /** Starts the tick loop (idempotent). */
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    const loop = () => {
+      if (!this.running) return;
+      this.inFlight = this.tick()
+        .catch((err: Error) => {
+          this.log('error', 'scheduler tick failed; retrying at the next tick', { error: err.message });
+          return 0;
+        })
+        .finally(() => {
+          this.inFlight = undefined;
+          if (this.running) this.timer = setTimeout(loop, this.tickMs);
+        });
+    };
+    loop();
+  }
+
+  /** Stops the loop and waits for a tick in progress. Stored schedules stay for the next start. */
+  async stop(): Promise<void> {
+    this.running = false;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    await this.inFlight;
+  }
+
+  /** Fires every schedule due by now; returns how many were put on the bus. */
+  async tick(): Promise<number> {
+    let fired = 0;
+    // The index is eventually consistent: an item deleted a moment ago may still be listed.
+    const seen = new Set<string>();
+    for (;;) {
+      const page = await this.options.client.send(
+        new QueryCommand({
+          TableName: this.options.tableName,
+          IndexName: SCHEDULES_TABLE.globalSecondaryIndexes[0].indexName,
+          KeyConditionExpression: '#b = :b AND #d <= :now',
+          ExpressionAttributeNames: { '#b': SCHEDULE_ITEM.bucket, '#d': SCHEDULE_ITEM.dueAt },
+          ExpressionAttributeValues: { ':b': { S: DUE_BUCKET }, ':now': { N: String(this.now().getTime()) } },
+          Limit: this.batchSize,
+        }),
+      );
+      const items = page.Items ?? [];
+      let firedThisPage = 0;
+      for (const item of items) {
+        const key = `${item[SCHEDULE_ITEM.name]?.S}@${item[SCHEDULE_ITEM.version]?.S}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        if (await this.fire(item)) firedThisPage += 1;
+      }
+      fired += firedThisPage;
+      // A full page may hide more due items; stop when a page fired nothing (all failing) to avoid spinning.
+      if (!page.LastEvaluatedKey || items.length < this.batchSize || firedThisPage === 0) return fired;
+    }
+  }
+
+  private async fire(item: Record<string, AttributeValue>): Promise<boolean> {
+    const due = toSchedule(item);
+    const version = item[SCHEDULE_ITEM.version]?.S ?? '';
+    try {
+      await this.publish(due);
+    } catch (err) {
+      this.log('warn', 'schedule could not be put on the bus; it stays and fires at a later tick', { name: due.name, error: (err as Error).message });
+      return false;
+    }
+    try {
+      await this.options.client.send(
+        new DeleteItemCommand({
+          TableName: this.options.tableName,
+          Key: { [SCHEDULE_ITEM.name]: { S: due.name } },
+          ConditionExpression: '#v = :v',
+          ExpressionAttributeNames: { '#v': SCHEDULE_ITEM.version },
+          ExpressionAttributeValues: { ':v': { S: version } },
+        }),
+      );
+    } catch (err) {
+      // Replaced (new version) or cancelled while it was firing: leave the newer state alone.
+      if (!(err instanceof ConditionalCheckFailedException)) throw err;
+    }
+    this.log('info', 'schedule fired', { name: due.name, at: due.at.toISOString(), detailType: due.detailType });
+    return true;
+  }
+
+  private async publish(due: DueSchedule): Promise<void> {
+    const target = this.options.target;
+    if ('publish' in target) return target.publish(due);
+    const out = await target.eventBridge.send(
+      new PutEventsCommand({
+        Entries: [{ EventBusName: target.eventBusName, Source: due.source, DetailType: due.detailType, Detail: JSON.stringify(due.detail), Time: this.now(), Resources: [] }],
+      }),
+    );
+    if (out.FailedEntryCount) {
+      const entry = out.Entries?.[0];
+      throw new Error(`PutEvents refused the event: ${entry?.ErrorCode ?? 'unknown'} ${entry?.ErrorMessage ?? ''}`.trim());
+    }
+  }
+}
+
+function toSchedule(item: Record<string, AttributeValue>): DueSchedule {
+  const event = JSON.parse(item[SCHEDULE_ITEM.event]?.S ?? '{}') as ScheduledEvent;
+  return {
+    name: item[SCHEDULE_ITEM.name]!.S!,
+    at: new Date(Number(item[SCHEDULE_ITEM.dueAt]!.N)),
+    source: event.source,
+    detailType: event.detailType,
+    detail: event.detail ?? {},
+  };
+}

@@ -1,0 +1,33 @@
+/** The local blob store: put/get round trip through file:// references; nothing outside its folder. */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { BlobKeyError, LocalBlobStore } from './local-blob-store';
+
+let dir: string;
+let blobs: LocalBlobStore;
+beforeEach(() => {
+  dir = mkdtempSync(path.join(os.tmpdir(), 'abca-blob-test-'));
+  blobs = new LocalBlobStore(path.join(dir, 'blobs'));
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+test('put returns a file:// reference that get reads back (text and bytes); a put replaces', async () => {
+  const ref = await blobs.put('prompts/t-1/0123456789ab.md', '# prompt', 'text/markdown');
+  expect(ref).toBe(pathToFileURL(path.join(dir, 'blobs', 'prompts', 't-1', '0123456789ab.md')).href);
+  expect((await blobs.get(ref)).toString()).toBe('# prompt');
+  await blobs.put('prompts/t-1/0123456789ab.md', new Uint8Array([1, 2, 3]));
+  expect([...(await blobs.get(ref))]).toEqual([1, 2, 3]);
+});
+
+test.each(['../escape.md', 'a/../../escape.md', '/etc/passwd', 'a//b', './a', 'a\\..\\b', 'a\0b', ''])('refuses the key %j', async (key) => {
+  await expect(blobs.put(key, 'x')).rejects.toBeInstanceOf(BlobKeyError);
+});
+
+test('refuses references outside the folder, and references that are not file URLs', async () => {
+  writeFileSync(path.join(dir, 'secret.txt'), 'secret');
+  await expect(blobs.get(pathToFileURL(path.join(dir, 'secret.txt')).href)).rejects.toBeInstanceOf(BlobKeyError);
+  await expect(blobs.get(`${pathToFileURL(path.join(dir, 'blobs')).href}/../secret.txt`)).rejects.toBeInstanceOf(BlobKeyError);
+  await expect(blobs.get('s3://bucket/key')).rejects.toBeInstanceOf(BlobKeyError);
+});

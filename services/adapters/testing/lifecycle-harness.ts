@@ -1,0 +1,257 @@
+/**
+ * Integration-test harness for the lifecycle services: the real DynamoDbEventStore and LocalScheduler
+ * on isolated DynamoDB Local tables, the test compute and test git provider, a local blob folder, a
+ * fake clock, and the view test doubles. Events are delivered by calling the services' handlers
+ * directly (`deliver`, `pump`), routed as the catalog routes them; the bus wiring is not involved.
+ */
+import { Logger } from '@aws-lambda-powertools/logger';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { ulid } from 'ulid';
+import { SCHEDULES_TABLE } from '../../../local/scheduler/tables';
+import { LocalScheduler, type DueSchedule } from '../../../local/scheduler/local-scheduler';
+import { createIsolatedTables, type IsolatedTables } from '../../../test/support/dynamo';
+import { createAdmissionService } from '../../admission/service';
+import { createCancellationService } from '../../cancellation/service';
+import type { ServiceDeps } from '../../deps';
+import { createFinalizerService } from '../../finalizer/service';
+import { createHydrationService } from '../../hydration/service';
+import { handleCommand, type CommandContext } from '../../kernel/command-handler';
+import type { HandlerContext, ServiceHandlers, Trigger } from '../../kernel/consumer';
+import { DynamoDbEventStore } from '../../kernel/dynamodb-event-store';
+import type { EventEnvelope, EventType, FoldableEvent } from '../../kernel/envelope';
+import type { EventBus } from '../../kernel/event-bus';
+import { EVENTS_TABLE } from '../../kernel/tables';
+import type { ComputeStrategy } from '../../ports/compute';
+import type { RepoConfigInput } from '../../repo/repo-config';
+import { repoConfigForTasks, repoDecider, type RepoEventType } from '../../repo/repo-decider';
+import { fold } from '../../kernel/decider';
+import { createSessionService } from '../../session/service';
+import { loadTask } from '../../session/streams';
+import { recordSessionReport } from '../../session-monitor/session-report';
+import { taskDecider } from '../../task/task-decider';
+import { TERMINAL_EVENT_STATUS, type TaskState } from '../../task/task-state';
+import { admissionPolicy, type AdmissionPolicyOverrides } from '../../user/admission-policy';
+import type { WatchdogConfig } from '../../watchdog/config';
+import { createWatchdogService, type WatchdogService } from '../../watchdog/service';
+import { LocalBlobStore } from '../local-blob-store';
+import { TestCompute, type TestComputeOptions } from '../test-compute';
+import { TestGitProvider } from '../test-git-provider';
+import { FoldingConcurrencyViewStore, FoldingTaskViewStore } from './folding-views';
+
+export const REPO = 'octo/widgets';
+
+/** A clock tests move by hand. */
+export class FakeClock {
+  private t: number;
+  constructor(start = new Date()) {
+    this.t = start.getTime();
+  }
+  now = (): Date => new Date(this.t);
+  advance(ms: number): Date {
+    this.t += ms;
+    return this.now();
+  }
+}
+
+export interface HarnessOptions {
+  readonly compute?: TestComputeOptions;
+  readonly admission?: AdmissionPolicyOverrides;
+  readonly watchdog?: Partial<WatchdogConfig>;
+  /** Wraps the test compute (e.g. to interfere with a start). */
+  readonly wrapCompute?: (compute: TestCompute) => ComputeStrategy;
+  readonly extras?: Readonly<Record<string, unknown>>;
+}
+
+export interface Harness {
+  readonly tables: IsolatedTables;
+  readonly store: DynamoDbEventStore;
+  readonly clock: FakeClock;
+  readonly compute: TestCompute;
+  readonly git: TestGitProvider;
+  readonly blobs: LocalBlobStore;
+  readonly scheduler: LocalScheduler;
+  /** Triggers the scheduler fired (they are also handed to the watchdog). */
+  readonly fired: DueSchedule[];
+  readonly deps: ServiceDeps;
+  readonly logger: Logger;
+  readonly ctx: HandlerContext;
+  readonly services: {
+    readonly admission: ServiceHandlers;
+    readonly hydration: ServiceHandlers;
+    readonly session: ServiceHandlers;
+    readonly finalizer: ServiceHandlers;
+    readonly cancellation: ServiceHandlers;
+    readonly watchdog: WatchdogService;
+  };
+  onboard(repo?: string, config?: RepoConfigInput): Promise<void>;
+  submit(options?: { taskId?: string; userId?: string; repo?: string; description?: string | null; issueNumber?: number | null }): Promise<string>;
+  requestCancellation(taskId: string): Promise<void>;
+  events(taskId: string): Promise<EventEnvelope[]>;
+  types(taskId: string): Promise<EventType[]>;
+  last(taskId: string, type: EventType): Promise<EventEnvelope>;
+  task(taskId: string): Promise<TaskState>;
+  /** Hands one event to the services the catalog routes it to. */
+  deliver(event: EventEnvelope): Promise<void>;
+  /** Delivers every Task event not delivered yet (in stream order), until none is left. */
+  pump(): Promise<number>;
+  /** pump + wait for the test compute's reports, until nothing moves. */
+  settle(): Promise<void>;
+  trigger(source: string, detailType: string, detail?: Record<string, unknown>): Trigger;
+  dispose(): Promise<void>;
+}
+
+const ROUTES: Partial<Record<EventType, ReadonlyArray<keyof Harness['services']>>> = {
+  TaskSubmitted: ['admission'],
+  TaskAdmitted: ['hydration'],
+  ContextHydrated: ['session'],
+  SessionEnded: ['finalizer'],
+  TaskCancellationRequested: ['cancellation'],
+  ...Object.fromEntries(Object.keys(TERMINAL_EVENT_STATUS).map((t) => [t, ['admission'] as const])),
+};
+
+export async function createHarness(options: HarnessOptions = {}): Promise<Harness> {
+  const tables = await createIsolatedTables([EVENTS_TABLE, SCHEDULES_TABLE], 'lc');
+  const store = new DynamoDbEventStore({ client: tables.client, tableName: tables.name(EVENTS_TABLE) });
+  const clock = new FakeClock();
+  const compute = new TestCompute(options.compute);
+  const computeStrategy = options.wrapCompute ? options.wrapCompute(compute) : compute;
+  const git = new TestGitProvider(compute);
+  const blobDir = mkdtempSync(path.join(os.tmpdir(), 'abca-blobs-'));
+  const blobs = new LocalBlobStore(blobDir);
+  const logger = new Logger({ serviceName: 'lifecycle-test', logLevel: 'SILENT' });
+  const ctx: HandlerContext = { logger, now: clock.now };
+  const fired: DueSchedule[] = [];
+  let watchdog: WatchdogService | undefined;
+  const scheduler = new LocalScheduler({
+    client: tables.client,
+    tableName: tables.name(SCHEDULES_TABLE),
+    now: clock.now,
+    target: {
+      publish: async (due) => {
+        fired.push(due);
+        await watchdog?.onTrigger({ id: ulid(), source: due.source, detailType: due.detailType, time: clock.now().toISOString(), detail: due.detail }, ctx);
+      },
+    },
+  });
+  const published: EventEnvelope[] = [];
+  const bus: EventBus = { publish: async (events) => void published.push(...events) };
+  const deps: ServiceDeps = {
+    store,
+    bus,
+    now: clock.now,
+    admission: admissionPolicy(options.admission),
+    compute: () => computeStrategy,
+    git,
+    blobs,
+    scheduler,
+    extras: { taskViews: new FoldingTaskViewStore(store), concurrencyViews: new FoldingConcurrencyViewStore(store), ...options.extras },
+  };
+  compute.setReportSink((report) => recordSessionReport(deps, report));
+  watchdog = createWatchdogService(deps, options.watchdog);
+  const services = {
+    admission: createAdmissionService(deps),
+    hydration: createHydrationService(deps),
+    session: createSessionService(deps),
+    finalizer: createFinalizerService(deps),
+    cancellation: createCancellationService(deps),
+    watchdog,
+  };
+  const delivered = new Set<string>();
+  const known = new Set<string>();
+  const context = (id: string): CommandContext => ({ correlationId: id, causationId: `test:${ulid()}`, actor: 'user:test', now: clock.now() });
+
+  const harness: Harness = {
+    tables,
+    store,
+    clock,
+    compute,
+    git,
+    blobs,
+    scheduler,
+    fired,
+    deps,
+    logger,
+    ctx,
+    services,
+    async onboard(repo = REPO, config = {}) {
+      await handleCommand(store, repoDecider, { type: 'Repo', id: repo }, { type: 'OnboardRepo', repo, config }, context(repo));
+    },
+    async submit(o = {}) {
+      const taskId = o.taskId ?? ulid();
+      const repo = o.repo ?? REPO;
+      const repoEvents = await store.readStream({ type: 'Repo', id: repo });
+      const repoConfig = repoConfigForTasks(fold(repoDecider, repoEvents as unknown as FoldableEvent<RepoEventType>[]));
+      await handleCommand(
+        store,
+        taskDecider,
+        { type: 'Task', id: taskId },
+        {
+          type: 'SubmitTask',
+          taskId,
+          userId: o.userId ?? 'user-1',
+          repo,
+          taskDescription: o.description === undefined ? 'Fix the flaky login test' : o.description,
+          issueNumber: o.issueNumber ?? null,
+          channelSource: 'api',
+          idempotencyKey: null,
+          repoConfig,
+          now: clock.now().toISOString(),
+        },
+        context(taskId),
+      );
+      known.add(taskId);
+      return taskId;
+    },
+    async requestCancellation(taskId) {
+      await handleCommand(store, taskDecider, { type: 'Task', id: taskId }, { type: 'RequestCancellation', requestedBy: 'user:user-1', reason: 'changed my mind' }, context(taskId));
+    },
+    events: (taskId) => store.readStream({ type: 'Task', id: taskId }),
+    async types(taskId) {
+      return (await store.readStream({ type: 'Task', id: taskId })).map((e) => e.type);
+    },
+    async last(taskId, type) {
+      const event = (await store.readStream({ type: 'Task', id: taskId })).filter((e) => e.type === type).at(-1);
+      if (!event) throw new Error(`no ${type} in task ${taskId}`);
+      return event;
+    },
+    task: (taskId) => loadTask(store, taskId),
+    async deliver(event) {
+      for (const name of ROUTES[event.type] ?? []) await services[name].onEvent?.(event, ctx);
+    },
+    async pump() {
+      let count = 0;
+      for (;;) {
+        let moved = false;
+        for await (const stream of store.listStreams('Task')) known.add(stream.id);
+        for (const taskId of known) {
+          for (const event of await store.readStream({ type: 'Task', id: taskId })) {
+            if (delivered.has(event.id)) continue;
+            delivered.add(event.id);
+            await harness.deliver(event);
+            count += 1;
+            moved = true;
+          }
+        }
+        if (!moved) return count;
+      }
+    },
+    async settle() {
+      for (;;) {
+        const moved = await harness.pump();
+        await compute.settle();
+        if (compute.reportErrors.length) throw compute.reportErrors[0];
+        if (moved === 0 && (await harness.pump()) === 0) return;
+      }
+    },
+    trigger: (source, detailType, detail = {}) => ({ id: ulid(), source, detailType, time: clock.now().toISOString(), detail }),
+    async dispose() {
+      compute.dispose();
+      await scheduler.stop();
+      await tables.drop();
+      rmSync(blobDir, { recursive: true, force: true });
+    },
+  };
+  return harness;
+}

@@ -1,0 +1,132 @@
+/**
+ * The service catalog: every event-driven service of the platform, in one list. The CDK app turns
+ * each entry into rule → SQS queue (+ DLQ) → Lambda; the embedded platform turns the same entries
+ * into rules and targets on the local EventBridge through its API, with local queues and functions.
+ * Nothing is listed twice: a service's trigger lives here and only here.
+ *
+ * Extending the pipeline means adding an entry (or, for a deployer, a rule on the bus).
+ */
+import type { ServiceHandlers } from './kernel/consumer';
+import type { ServiceDeps } from './deps';
+import { ADMISSION_EVENT_TYPES, createAdmissionService } from './admission/service';
+import { createHydrationService } from './hydration/service';
+import { createSessionService } from './session/service';
+import { createFinalizerService } from './finalizer/service';
+import { createCancellationService } from './cancellation/service';
+import { createWatchdogService } from './watchdog/service';
+import { createTaskViewProjector } from '../projections/task-view/service';
+import { createConcurrencyViewProjector } from '../projections/concurrency-view/service';
+
+/** An EventBridge event pattern (content filtering syntax), as PutRule takes it. */
+export type EventPattern = Readonly<Record<string, unknown>>;
+
+export interface CatalogEntry {
+  /** Service name: rule `abca-<name>`, queue `abca-<name>`, function `abca-<name>`. */
+  readonly name: string;
+  readonly description: string;
+  /** What it reacts to. */
+  readonly pattern: EventPattern;
+  /** Also run on a schedule (EventBridge schedule expression), e.g. the watchdog's sweep. */
+  readonly schedule?: string;
+  readonly create: (deps: ServiceDeps) => ServiceHandlers;
+  /** The Lambda entry file that exports `handler` (bundled by the CDK app). */
+  readonly lambdaEntry: string;
+  readonly timeoutSeconds: number;
+  readonly memoryMb: number;
+  /** Caps parallel invocations (e.g. a service that drives compute). */
+  readonly reservedConcurrency?: number;
+  /** SQS → Lambda: messages per invocation; failed messages come back after the visibility timeout. */
+  readonly batchSize: number;
+  /** Deliveries before a message goes to the service's dead-letter queue. */
+  readonly maxReceiveCount: number;
+  /** Process a batch in order, stopping at the first failure. */
+  readonly ordered: boolean;
+}
+
+const taskEvents = (...types: string[]): EventPattern => ({ source: ['abca.task'], 'detail-type': types });
+
+const defaults = { timeoutSeconds: 30, memoryMb: 512, batchSize: 10, maxReceiveCount: 5, ordered: false } as const;
+
+export const CATALOG: readonly CatalogEntry[] = [
+  {
+    ...defaults,
+    name: 'admission',
+    description: 'Per-user cap of active tasks with a FIFO queue (User aggregate); terminal events release slots.',
+    pattern: taskEvents(...ADMISSION_EVENT_TYPES),
+    create: createAdmissionService,
+    lambdaEntry: 'services/admission/handler.ts',
+  },
+  {
+    ...defaults,
+    name: 'hydration',
+    description: 'Assembles the prompt (task, issue, comments, memory) within its token budget → ContextHydrated.',
+    pattern: taskEvents('TaskAdmitted'),
+    create: createHydrationService,
+    lambdaEntry: 'services/hydration/handler.ts',
+    timeoutSeconds: 120,
+  },
+  {
+    ...defaults,
+    name: 'session',
+    description: 'Starts the agent session on the repo\'s compute → SessionStarted; schedules the deadline.',
+    pattern: taskEvents('ContextHydrated'),
+    create: createSessionService,
+    lambdaEntry: 'services/session/handler.ts',
+    timeoutSeconds: 120,
+    reservedConcurrency: 20,
+  },
+  {
+    ...defaults,
+    name: 'finalizer',
+    description: 'Infers the result from the git provider (PR for the branch, commits) → TaskCompleted / TaskFailed.',
+    pattern: taskEvents('SessionEnded'),
+    create: createFinalizerService,
+    lambdaEntry: 'services/finalizer/handler.ts',
+    timeoutSeconds: 60,
+  },
+  {
+    ...defaults,
+    name: 'cancellation',
+    description: 'Stops a running session → TaskCancelled.',
+    pattern: taskEvents('TaskCancellationRequested'),
+    create: createCancellationService,
+    lambdaEntry: 'services/cancellation/handler.ts',
+    timeoutSeconds: 60,
+  },
+  {
+    ...defaults,
+    name: 'watchdog',
+    description: 'Session deadlines, stranded tasks per state, queue maximum age: re-drives what it can, fails what it must.',
+    pattern: { $or: [{ source: ['abca.scheduler'], 'detail-type': ['SessionDeadlineReached'] }, { source: ['abca.watchdog'], 'detail-type': ['SweepRequested'] }] },
+    schedule: 'rate(1 minute)',
+    create: createWatchdogService,
+    lambdaEntry: 'services/watchdog/handler.ts',
+    timeoutSeconds: 300,
+    batchSize: 1,
+    reservedConcurrency: 1,
+  },
+  {
+    ...defaults,
+    name: 'task-view',
+    description: 'Projection: the task view (GET /tasks, GET /tasks/{id}).',
+    pattern: { source: ['abca.task'] },
+    create: createTaskViewProjector,
+    lambdaEntry: 'projections/task-view/handler.ts',
+    batchSize: 25,
+  },
+  {
+    ...defaults,
+    name: 'concurrency-view',
+    description: 'Projection: active and queued tasks per user.',
+    pattern: { source: ['abca.user'] },
+    create: createConcurrencyViewProjector,
+    lambdaEntry: 'projections/concurrency-view/handler.ts',
+    batchSize: 25,
+  },
+];
+
+export function catalogEntry(name: string): CatalogEntry {
+  const entry = CATALOG.find((e) => e.name === name);
+  if (!entry) throw new Error(`no service "${name}" in the catalog (known: ${CATALOG.map((e) => e.name).join(', ')})`);
+  return entry;
+}

@@ -1,0 +1,46 @@
+/**
+ * Jest global setup: one DynamoDB Local (in memory) for the whole run, with ALL_TABLES under the
+ * prefix `test`. Workers are forked after this runs, so the env vars set here reach every test.
+ * An endpoint already in DYNAMODB_ENDPOINT (e.g. `npm run dynamodb:local`) is reused instead.
+ */
+import { ALL_TABLES } from '../../services/tables';
+import { localDynamoClient } from '../../local/dynamodb-local/client';
+import { createTables } from '../../local/dynamodb-local/create-tables';
+import { startDynamoDbLocal, type DynamoDbLocal } from '../../local/dynamodb-local/launcher';
+
+export const TEST_TABLE_PREFIX = 'test';
+
+declare global {
+  // Setup and teardown both run in jest's main process; the handle passes between them here.
+  // eslint-disable-next-line no-var
+  var __ABCA_DYNAMODB_LOCAL__: DynamoDbLocal | undefined;
+}
+
+export default async function globalSetup(globalConfig: { selectProjects?: string[] }): Promise<void> {
+  // The AWS SDK's Node 20 deprecation notice would otherwise be printed once per test file.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
+  // `jest --selectProjects unit` (npm run test:unit) touches no DynamoDB: skip the ~3 s start and the Java requirement.
+  const projects = globalConfig.selectProjects;
+  if (projects && !projects.includes('integration')) return;
+
+  let db: DynamoDbLocal | undefined;
+  if (!process.env.DYNAMODB_ENDPOINT) {
+    db = await startDynamoDbLocal({ inMemory: true, log: (msg) => process.stderr.write(`[dynamodb-local] ${msg}\n`) });
+    globalThis.__ABCA_DYNAMODB_LOCAL__ = db;
+    process.env.DYNAMODB_ENDPOINT = db.endpoint;
+  }
+  process.env.ABCA_TABLE_PREFIX = TEST_TABLE_PREFIX;
+  const client = localDynamoClient(process.env.DYNAMODB_ENDPOINT!);
+  try {
+    await createTables(client, ALL_TABLES, TEST_TABLE_PREFIX);
+  } catch (err) {
+    // Jest skips the teardown when setup fails, so clean up here.
+    globalThis.__ABCA_DYNAMODB_LOCAL__ = undefined;
+    if (db) delete process.env.DYNAMODB_ENDPOINT;
+    await db?.stop();
+    throw err;
+  } finally {
+    client.destroy();
+  }
+}
