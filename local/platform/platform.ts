@@ -1,0 +1,203 @@
+/**
+ * The embedded platform: the whole event flow on one machine, built from the same services the
+ * cloud runs. DynamoDB Local (event store, idempotency, views, checkpoints, schedules), the local
+ * EventBridge with the catalog's rules → local queues → service consumers, the outbox publisher on
+ * the table's stream, the durable local scheduler, and a compute.
+ *
+ * With `dataDir`, everything is durable under it (a crash loses nothing: the store is the truth,
+ * pollers resume from their checkpoints, queues are journaled, consumers are idempotent, and the
+ * watchdog re-drives stranded tasks); without it, everything lives in memory (tests).
+ */
+import { CreateEventBusCommand, EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
+import { mkdirSync, mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
+import { localDynamoClient, localDynamoStreamsClient, LOCAL_CREDENTIALS, LOCAL_REGION } from '../dynamodb-local/client';
+import { createTables } from '../dynamodb-local/create-tables';
+import { startDynamoDbLocal, type DynamoDbLocal } from '../dynamodb-local/launcher';
+import { startLocalEventBridge, type LocalEventBridge } from '../eventbridge/server';
+import { LocalScheduler } from '../scheduler/local-scheduler';
+import { SCHEDULES_TABLE } from '../scheduler/tables';
+import { DynamoDbCheckpointStore } from '../streams/checkpoints';
+import { startDynamoStreamPoller, type StreamPoller } from '../streams/dynamodb-stream-poller';
+import { wireCatalog } from './wire-catalog';
+import { CATALOG, type CatalogEntry } from '../../services/catalog';
+import type { ServiceDeps } from '../../services/deps';
+import { DynamoDbEventStore } from '../../services/kernel/dynamodb-event-store';
+import { EventBridgeEventBus } from '../../services/kernel/eventbridge-event-bus';
+import { createLogger } from '../../services/kernel/logger';
+import { CHECKPOINTS_TABLE, EVENTS_TABLE, IDEMPOTENCY_TABLE, tableName } from '../../services/kernel/tables';
+import { createPublisher } from '../../services/publisher/publisher';
+import { ALL_TABLES } from '../../services/tables';
+import { LocalBlobStore } from '../../services/adapters/local-blob-store';
+import { TestCompute, type TestComputeOptions } from '../../services/adapters/test-compute';
+import { TestGitProvider } from '../../services/adapters/test-git-provider';
+import { recordSessionReport } from '../../services/session-monitor/session-report';
+import { admissionPolicy, type AdmissionPolicyOverrides } from '../../services/user/admission-policy';
+import { WATCHDOG_CONFIG_EXTRA, type WatchdogConfig } from '../../services/watchdog/config';
+import { createViewStores, type ViewStores } from '../../projections/view-stores';
+
+export const DEFAULT_BUS_NAME = 'abca';
+
+export interface PlatformOptions {
+  /** Durable state lives here (DynamoDB data, bus definitions and queues, blobs). Omit for in-memory. */
+  readonly dataDir?: string;
+  /** Use this DynamoDB (Local) endpoint instead of starting one. */
+  readonly dynamodbEndpoint?: string;
+  readonly dynamodbPort?: number;
+  readonly tablePrefix?: string;
+  readonly eventBridgePort?: number;
+  readonly busName?: string;
+  readonly testCompute?: TestComputeOptions;
+  readonly admission?: AdmissionPolicyOverrides;
+  readonly watchdog?: Partial<WatchdogConfig>;
+  /** Register the catalog's schedules (the watchdog sweep). Default true. */
+  readonly schedules?: boolean;
+  /** How soon a failed message is retried (queue visibility timeout). */
+  readonly visibilityTimeoutMs?: number;
+  /** Base delay of the bus's delivery retries. */
+  readonly retryBaseDelayMs?: number;
+  readonly catalog?: readonly CatalogEntry[];
+  readonly log?: (message: string, fields?: Record<string, unknown>) => void;
+}
+
+export interface Platform {
+  readonly endpoints: { readonly dynamodb_url: string; readonly eventbridge_url: string };
+  readonly deps: ServiceDeps;
+  readonly store: DynamoDbEventStore;
+  readonly views: ViewStores;
+  readonly compute: TestCompute;
+  readonly eventBridge: LocalEventBridge;
+  readonly dynamo: DynamoDBClient;
+  readonly tablePrefix: string;
+  /** Resolves when every appended event has been published and every queue has drained. */
+  quiesce(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export async function startPlatform(options: PlatformOptions = {}): Promise<Platform> {
+  const log = options.log ?? (() => undefined);
+  const prefix = options.tablePrefix ?? 'abca';
+  const busName = options.busName ?? DEFAULT_BUS_NAME;
+  const stops: Array<() => Promise<void> | void> = [];
+  const stopAll = async () => {
+    for (const stop of stops.reverse()) await Promise.resolve(stop()).catch((err: Error) => log('stop failed', { error: err.message }));
+  };
+
+  try {
+    // DynamoDB (Local)
+    let dynamoUrl = options.dynamodbEndpoint;
+    if (!dynamoUrl) {
+      const dbPath = options.dataDir ? ensureDir(path.join(options.dataDir, 'dynamodb')) : undefined;
+      const db: DynamoDbLocal = await startDynamoDbLocal({ port: options.dynamodbPort, ...(dbPath ? { dbPath } : { inMemory: true }), log });
+      stops.push(() => db.stop());
+      dynamoUrl = db.endpoint;
+    }
+    const dynamo = localDynamoClient(dynamoUrl);
+    const streams: DynamoDBStreamsClient = localDynamoStreamsClient(dynamoUrl);
+    stops.push(() => {
+      dynamo.destroy();
+      streams.destroy();
+    });
+    await createTables(dynamo, ALL_TABLES, prefix);
+
+    // EventBridge (local)
+    const eventBridge = await startLocalEventBridge({
+      port: options.eventBridgePort ?? 0,
+      dataDir: options.dataDir ? ensureDir(path.join(options.dataDir, 'eventbridge')) : undefined,
+      retryBaseDelayMs: options.retryBaseDelayMs,
+      log: (level, message, fields) => (level === 'error' || level === 'warn' ? log(`[eventbridge] ${message}`, fields) : undefined),
+    });
+    stops.push(() => eventBridge.stop());
+    const ebClient = new EventBridgeClient({ endpoint: eventBridge.url, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
+    stops.push(() => ebClient.destroy());
+    await ebClient.send(new CreateEventBusCommand({ Name: busName })).catch((err: Error) => {
+      if (err.name !== 'ResourceAlreadyExistsException') throw err;
+    });
+
+    // Adapters
+    const store = new DynamoDbEventStore({ client: dynamo, tableName: tableName(EVENTS_TABLE, prefix) });
+    const bus = new EventBridgeEventBus({ client: ebClient, eventBusName: busName });
+    const scheduler = new LocalScheduler({ client: dynamo, tableName: tableName(SCHEDULES_TABLE, prefix), target: { eventBridge: ebClient, eventBusName: busName } });
+    const compute = new TestCompute(options.testCompute);
+    const views = createViewStores({ client: dynamo, prefix });
+    const blobs = new LocalBlobStore(options.dataDir ? ensureDir(path.join(options.dataDir, 'blobs')) : mkdtempSync(path.join(os.tmpdir(), 'abca-blobs-')));
+    const deps: ServiceDeps = {
+      store,
+      bus,
+      now: () => new Date(),
+      admission: admissionPolicy(options.admission),
+      compute: () => compute,
+      git: new TestGitProvider(compute),
+      blobs,
+      scheduler,
+      idempotency: new DynamoDBPersistenceLayer({ tableName: tableName(IDEMPOTENCY_TABLE, prefix), awsSdkV3Client: dynamo }),
+      extras: { ...views, ...(options.watchdog ? { [WATCHDOG_CONFIG_EXTRA]: options.watchdog } : {}) },
+    };
+    const reportLogger = createLogger('session-monitor');
+    compute.setReportSink((report) => recordSessionReport(deps, report, { logger: reportLogger }));
+
+    // Choreography: catalog → rules → queues → consumers, then the outbox publisher.
+    await wireCatalog({
+      catalog: options.catalog ?? CATALOG,
+      eventBridge,
+      client: ebClient,
+      busName,
+      deps,
+      schedules: options.schedules,
+      visibilityTimeoutMs: options.visibilityTimeoutMs,
+    });
+    const publish = createPublisher({ bus, logger: createLogger('publisher') });
+    let published = 0;
+    const publisher: StreamPoller = await startDynamoStreamPoller({
+      name: 'publisher',
+      dynamo,
+      streams,
+      tableName: tableName(EVENTS_TABLE, prefix),
+      handler: async (event) => {
+        published += event.Records.length;
+        return publish(event);
+      },
+      checkpoints: new DynamoDbCheckpointStore(dynamo, tableName(CHECKPOINTS_TABLE, prefix)),
+      log: (message, fields) => log(`[publisher] ${message}`, fields),
+    });
+    stops.push(() => publisher.stop());
+    scheduler.start();
+    stops.push(() => scheduler.stop());
+
+    return {
+      endpoints: { dynamodb_url: dynamoUrl, eventbridge_url: eventBridge.url },
+      deps,
+      store,
+      views,
+      compute,
+      eventBridge,
+      dynamo,
+      tablePrefix: prefix,
+      async quiesce() {
+        // Publishing makes queue work and handling makes new events: settle until a whole round
+        // publishes nothing new.
+        for (;;) {
+          const before = published;
+          await publisher.caughtUp();
+          await eventBridge.idle();
+          await compute.settle();
+          await publisher.caughtUp();
+          if (published === before) return;
+        }
+      },
+      stop: stopAll,
+    };
+  } catch (err) {
+    await stopAll();
+    throw err;
+  }
+}
+
+function ensureDir(dir: string): string {
+  mkdirSync(dir, { recursive: true });
+  return dir;
+}

@@ -1,0 +1,9 @@
+/** Onboarding a repository (the Blueprint custom resource in AWS; `bgagent repo onboard` locally). */
+import { handleCommand, type CommandContext } from '../kernel/command-handler';
+import type { EventStore } from '../kernel/event-store';
+import type { RepoConfigInput } from './repo-config';
+import { repoDecider } from './repo-decider';
+
+export function onboardRepo(store: EventStore, repo: string, config: RepoConfigInput, context: Omit<CommandContext, 'correlationId'>) {
+  return handleCommand(store, repoDecider, { type: 'Repo', id: repo }, { type: 'OnboardRepo', repo, config }, { ...context, correlationId: `repo:${repo}` });
+}

@@ -1,0 +1,41 @@
+/**
+ * Helpers for tests that run the embedded platform: start it on the run's DynamoDB Local under a
+ * fresh table prefix, submit tasks, and wait for views.
+ */
+import { startPlatform, type Platform, type PlatformOptions } from '../../local/platform/platform';
+import { onboardRepo } from '../../services/repo/onboard-repo';
+import { submitTask, type SubmitTaskInput } from '../../services/task/submit-task';
+import { uniquePrefix, testEndpoint } from './dynamo';
+
+export const TEST_REPO = 'acme/widgets';
+
+export async function startTestPlatform(options: PlatformOptions = {}): Promise<Platform> {
+  const platform = await startPlatform({
+    dynamodbEndpoint: testEndpoint(),
+    tablePrefix: uniquePrefix('p'),
+    schedules: false,
+    visibilityTimeoutMs: 200,
+    retryBaseDelayMs: 20,
+    ...options,
+  });
+  await onboardRepo(platform.store, TEST_REPO, {}, { causationId: 'test-setup', actor: 'system', now: new Date() });
+  return platform;
+}
+
+export function submit(platform: Platform, userId: string, extra: Partial<SubmitTaskInput> = {}) {
+  return submitTask(
+    platform.store,
+    { userId, repo: TEST_REPO, taskDescription: 'Add a README badge', issueNumber: null, channelSource: 'api', idempotencyKey: null, ...extra },
+    { causationId: `test:${userId}`, actor: `user:${userId}`, now: new Date() },
+  );
+}
+
+export async function waitUntil<T>(probe: () => Promise<T | undefined | false | null>, timeoutMs = 20_000, what = 'condition'): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
