@@ -30,7 +30,7 @@ test('a submitted task flows to COMPLETED with a PR, through the bus only', asyn
 }, 30_000);
 
 test('the fourth concurrent task of a user waits in the queue and runs when a slot frees', async () => {
-  const ids = [];
+  const ids: string[] = [];
   for (let i = 0; i < 4; i++) ids.push((await submit(platform, 'bob')).taskId);
   await waitUntil(async () => {
     const views = await Promise.all(ids.map((id) => platform.views.taskViews.get(id)));
