@@ -1,7 +1,7 @@
 /** Jest: one config, two projects. `unit` tests are pure (no DynamoDB); `integration` tests
- * share one DynamoDB Local started by the global setup. @swc/jest transforms TypeScript fast;
+ * share one DynamoDB Local started by the global setup. esbuild transforms TypeScript fast;
  * type checking is `npm run typecheck` (run first by `npm test`). */
-const transform = { '^.+\\.tsx?$': ['@swc/jest', { jsc: { target: 'es2022' } }] };
+const transform = { '^.+\\.tsx?$': '<rootDir>/test/setup/esbuild-transform.js' };
 const common = { testEnvironment: 'node', transform, moduleFileExtensions: ['ts', 'js', 'json'], setupFiles: ['<rootDir>/test/setup/env.ts'] };
 module.exports = {
   globalSetup: '<rootDir>/test/setup/global-setup.ts',

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { startLocalEventBridge } from './server';
 
-const USAGE = `Usage: node -r @swc-node/register local/eventbridge/cli.ts [options]
+const USAGE = `Usage: tsx local/eventbridge/cli.ts [options]
        npm run eventbridge:local -- [options]
 
 Starts the local EventBridge (EventBridge JSON API on POST /, X-Amz-Target: AWSEvents.*), prints

@@ -8,7 +8,7 @@
  * pollers resume from their checkpoints, queues are journaled, consumers are idempotent, and the
  * watchdog re-drives stranded tasks); without it, everything lives in memory (tests).
  */
-import { CreateEventBusCommand, EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { CreateEventBusCommand, EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import { mkdirSync, mkdtempSync } from 'node:fs';
 import os from 'node:os';
@@ -28,6 +28,7 @@ import { CATALOG, type CatalogEntry } from '../../services/catalog';
 import type { ServiceDeps } from '../../services/deps';
 import { DynamoDbEventStore } from '../../services/kernel/dynamodb-event-store';
 import { EventBridgeEventBus } from '../../services/kernel/eventbridge-event-bus';
+import type { EventBus } from '../../services/kernel/event-bus';
 import { createLogger } from '../../services/kernel/logger';
 import { CHECKPOINTS_TABLE, EVENTS_TABLE, IDEMPOTENCY_TABLE, tableName } from '../../services/kernel/tables';
 import { createPublisher } from '../../services/publisher/publisher';
@@ -61,6 +62,10 @@ export interface PlatformOptions {
   /** Base delay of the bus's delivery retries. */
   readonly retryBaseDelayMs?: number;
   readonly catalog?: readonly CatalogEntry[];
+  /** Wraps the bus the publisher and services use (reliability tests inject duplicates and disorder). */
+  readonly decorateBus?: (bus: EventBus) => EventBus;
+  /** Requests a watchdog sweep this often (in addition to, or instead of, the catalog's schedule). */
+  readonly sweepEveryMs?: number;
   readonly log?: (message: string, fields?: Record<string, unknown>) => void;
 }
 
@@ -120,7 +125,8 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
 
     // Adapters
     const store = new DynamoDbEventStore({ client: dynamo, tableName: tableName(EVENTS_TABLE, prefix) });
-    const bus = new EventBridgeEventBus({ client: ebClient, eventBusName: busName });
+    const eventBridgeBus = new EventBridgeEventBus({ client: ebClient, eventBusName: busName });
+    const bus = options.decorateBus ? options.decorateBus(eventBridgeBus) : eventBridgeBus;
     const scheduler = new LocalScheduler({ client: dynamo, tableName: tableName(SCHEDULES_TABLE, prefix), target: { eventBridge: ebClient, eventBusName: busName } });
     const compute = new TestCompute(options.testCompute);
     const views = createViewStores({ client: dynamo, prefix });
@@ -167,6 +173,14 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
     stops.push(() => publisher.stop());
     scheduler.start();
     stops.push(() => scheduler.stop());
+    if (options.sweepEveryMs) {
+      const timer = setInterval(() => {
+        ebClient
+          .send(new PutEventsCommand({ Entries: [{ EventBusName: busName, Source: 'abca.watchdog', DetailType: 'SweepRequested', Detail: '{}' }] }))
+          .catch((err: Error) => log('sweep request failed', { error: err.message }));
+      }, options.sweepEveryMs);
+      stops.push(() => clearInterval(timer));
+    }
 
     return {
       endpoints: { dynamodb_url: dynamoUrl, eventbridge_url: eventBridge.url },
