@@ -1,3 +1,3 @@
 /** Per-worker environment: service logs at WARN so test output shows failures, not traffic. */
 process.env.POWERTOOLS_LOG_LEVEL ??= 'WARN';
-process.env.AWS_SDK_JS_SUPPRESS_NODE_VERSION_WARNING ??= '1';
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';

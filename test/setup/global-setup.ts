@@ -16,13 +16,16 @@ declare global {
   var __ABCA_DYNAMODB_LOCAL__: DynamoDbLocal | undefined;
 }
 
-export default async function globalSetup(globalConfig: { selectProjects?: string[] }): Promise<void> {
+/** Projects whose tests need DynamoDB (every project but `unit`). */
+const NEEDS_DYNAMODB = ['integration', 'reliability'];
+
+export default async function globalSetup(): Promise<void> {
   // The AWS SDK's Node 20 deprecation notice would otherwise be printed once per test file.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
-  // `jest --selectProjects unit` (npm run test:unit) touches no DynamoDB: skip the ~3 s start and the Java requirement.
-  const projects = globalConfig.selectProjects;
-  if (projects && !projects.includes('integration')) return;
+  // `jest --selectProjects unit` (npm run test:unit) touches no DynamoDB: skip the start and the Java requirement.
+  const projects = selectedProjects(process.argv);
+  if (projects && !projects.some((p) => NEEDS_DYNAMODB.includes(p))) return;
 
   let db: DynamoDbLocal | undefined;
   if (!process.env.DYNAMODB_ENDPOINT) {
@@ -43,4 +46,23 @@ export default async function globalSetup(globalConfig: { selectProjects?: strin
   } finally {
     client.destroy();
   }
+}
+
+/**
+ * The names given to `--selectProjects` on jest's command line, or undefined when absent. Jest 29
+ * does not pass this flag to global setup (globalConfig has no such field), and setup runs in
+ * jest's own process, so its argv is the place to read it.
+ */
+export function selectedProjects(argv: readonly string[]): string[] | undefined {
+  let names: string[] | undefined;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg.startsWith('--selectProjects=')) {
+      (names ??= []).push(arg.slice('--selectProjects='.length));
+    } else if (arg === '--selectProjects') {
+      names ??= [];
+      while (i + 1 < argv.length && !argv[i + 1]!.startsWith('-')) names.push(argv[++i]!);
+    }
+  }
+  return names;
 }

@@ -1,0 +1,41 @@
+/**
+ * Reliability 1: every event delivered twice and in shuffled order → the same outcome as a clean
+ * run: every task ends once, no event is duplicated in the store, and the views equal a rebuild.
+ */
+import type { Platform } from '../../local/platform/platform';
+import { ChaosBus } from './chaos-bus';
+import { admissionProblems, allTerminal, streamsOf, taskStreamProblems, viewProblems } from './checks';
+import { startTestPlatform, submit, waitUntil } from '../support/platform';
+
+let platform: Platform;
+let chaos: ChaosBus | undefined;
+
+beforeAll(async () => {
+  platform = await startTestPlatform({
+    testCompute: { delayMs: 30 },
+    decorateBus: (bus) => (chaos = new ChaosBus(bus, 150)),
+  });
+}, 60_000);
+afterAll(() => platform?.stop());
+
+test('duplicated, shuffled delivery: 40 tasks from 5 users end once each; views equal a rebuild', async () => {
+  const ids: string[] = [];
+  await Promise.all(
+    Array.from({ length: 40 }, async (_, i) => {
+      ids.push((await submit(platform, `dup-user-${i % 5}`)).taskId);
+    }),
+  );
+  await waitUntil(() => allTerminal(platform.store, ids), 120_000, 'every task terminal');
+  await chaos!.settle();
+  await platform.quiesce();
+  await chaos!.settle();
+  await platform.quiesce();
+
+  const tasks = await streamsOf(platform.store, 'Task');
+  const users = await streamsOf(platform.store, 'User');
+  expect(taskStreamProblems(tasks, ids)).toEqual([]);
+  expect(admissionProblems(users, 3)).toEqual([]);
+  expect(await viewProblems(platform.views, tasks, users)).toEqual([]);
+  expect(chaos!.published).toBeGreaterThan(0);
+  expect([...tasks.values()].every((events) => events.at(-1)!.type === 'TaskCompleted')).toBe(true);
+}, 180_000);
