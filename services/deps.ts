@@ -22,7 +22,12 @@ export interface ServiceDeps {
   readonly git: GitProvider;
   readonly blobs: BlobStore;
   readonly scheduler: Scheduler;
-  readonly idempotency?: BasePersistenceLayer;
+  /**
+   * Idempotency records for one consumer. A new layer per consumer: Powertools keeps the key
+   * prefix on the layer instance, so consumers sharing one would race on it and read each other's
+   * records.
+   */
+  readonly idempotencyFor?: (consumerName: string) => BasePersistenceLayer;
   /** Extra services and adapters by name (views, context source, ...), typed where used. */
   readonly extras: Readonly<Record<string, unknown>>;
 }

@@ -140,7 +140,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
       git: new TestGitProvider(compute),
       blobs,
       scheduler,
-      idempotency: new DynamoDBPersistenceLayer({ tableName: tableName(IDEMPOTENCY_TABLE, prefix), awsSdkV3Client: dynamo }),
+      idempotencyFor: () => new DynamoDBPersistenceLayer({ tableName: tableName(IDEMPOTENCY_TABLE, prefix), awsSdkV3Client: dynamo }),
       extras: { ...views, ...(options.watchdog ? { [WATCHDOG_CONFIG_EXTRA]: options.watchdog } : {}) },
     };
     const reportLogger = createLogger('session-monitor');

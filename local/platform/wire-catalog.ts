@@ -35,7 +35,7 @@ export async function wireCatalog(options: {
       await client.send(new PutRuleCommand({ Name: `${name}-schedule`, ScheduleExpression: entry.schedule, State: 'ENABLED' }));
       await client.send(new PutTargetsCommand({ Rule: `${name}-schedule`, Targets: [{ Id: 'queue', Arn: queueArn }] }));
     }
-    const consumer = createSqsConsumer({ name: entry.name, handlers: entry.create(deps), idempotency: deps.idempotency, ordered: entry.ordered });
+    const consumer = createSqsConsumer({ name: entry.name, handlers: entry.create(deps), idempotency: deps.idempotencyFor?.(entry.name), ordered: entry.ordered });
     await eventBridge.registerQueueConsumer(name, consumer, {
       batchSize: entry.batchSize,
       // As in the CDK app: the visibility timeout covers the function's timeout with room to spare.

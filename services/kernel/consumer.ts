@@ -47,7 +47,7 @@ export interface ServiceHandlers {
 export interface ConsumerOptions {
   readonly name: string;
   readonly handlers: ServiceHandlers;
-  /** Idempotency records; omit only for handlers that are idempotent by construction. */
+  /** Idempotency records (a layer of this consumer's own); omit only for handlers idempotent by construction. */
   readonly idempotency?: BasePersistenceLayer;
   readonly ordered?: boolean;
   readonly logger?: Logger;

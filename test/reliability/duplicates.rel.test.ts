@@ -5,7 +5,7 @@
 import type { Platform } from '../../local/platform/platform';
 import { ChaosBus } from './chaos-bus';
 import { admissionProblems, allTerminal, streamsOf, taskStreamProblems, viewProblems } from './checks';
-import { startTestPlatform, submit, waitUntil } from '../support/platform';
+import { describeProgress, startTestPlatform, submit, waitUntil } from '../support/platform';
 
 let platform: Platform;
 let chaos: ChaosBus | undefined;
@@ -25,7 +25,9 @@ test('duplicated, shuffled delivery: 40 tasks from 5 users end once each; views 
       ids.push((await submit(platform, `dup-user-${i % 5}`)).taskId);
     }),
   );
-  await waitUntil(() => allTerminal(platform.store, ids), 120_000, 'every task terminal');
+  await waitUntil(() => allTerminal(platform.store, ids), 60_000, 'every task terminal').catch(async (err: Error) => {
+    throw new Error(`${err.message}\n${await describeProgress(platform, ids)}`);
+  });
   await chaos!.settle();
   await platform.quiesce();
   await chaos!.settle();
@@ -34,7 +36,11 @@ test('duplicated, shuffled delivery: 40 tasks from 5 users end once each; views 
   const tasks = await streamsOf(platform.store, 'Task');
   const users = await streamsOf(platform.store, 'User');
   expect(taskStreamProblems(tasks, ids)).toEqual([]);
-  expect(admissionProblems(users, 3)).toEqual([]);
+  const admission = admissionProblems(users, 3);
+  if (admission.length) {
+    for (const [id, events] of users) console.log(id, events.map((e) => `${e.sequence}:${e.type}(${(e.data as { taskId: string }).taskId.slice(-4)}) cause=${e.causationId.slice(-6)}`).join('\n  '));
+  }
+  expect(admission).toEqual([]);
   expect(await viewProblems(platform.views, tasks, users)).toEqual([]);
   expect(chaos!.published).toBeGreaterThan(0);
   expect([...tasks.values()].every((events) => events.at(-1)!.type === 'TaskCompleted')).toBe(true);

@@ -39,3 +39,17 @@ export async function waitUntil<T>(probe: () => Promise<T | undefined | false | 
     await new Promise((r) => setTimeout(r, 25));
   }
 }
+
+/** For failure messages: each unfinished task's events, and what waits in each service queue. */
+export async function describeProgress(platform: Platform, taskIds: readonly string[]): Promise<string> {
+  const lines: string[] = [];
+  for (const id of taskIds) {
+    const types = (await platform.store.readStream({ type: 'Task', id })).map((e) => e.type);
+    if (!['TaskCompleted', 'TaskFailed', 'TaskCancelled', 'TaskTimedOut'].includes(types.at(-1) ?? '')) lines.push(`${id}: ${types.join(' → ')}`);
+  }
+  for (const name of ['admission', 'hydration', 'session', 'finalizer', 'cancellation', 'watchdog', 'task-view', 'concurrency-view']) {
+    const [queued, dead] = await Promise.all([platform.eventBridge.peekQueue(`abca-${name}`), platform.eventBridge.peekQueue(`abca-${name}-dlq`)]);
+    if (queued.length || dead.length) lines.push(`queue abca-${name}: ${queued.length} waiting, ${dead.length} dead-lettered`);
+  }
+  return lines.join('\n');
+}
