@@ -78,6 +78,8 @@ export interface Platform {
   readonly eventBridge: LocalEventBridge;
   readonly dynamo: DynamoDBClient;
   readonly tablePrefix: string;
+  /** Counters of the outbox: publisher invocations (stream batches) and events put on the bus. */
+  stats(): { readonly publisherInvocations: number; readonly published: number };
   /** Resolves when every appended event has been published and every queue has drained. */
   quiesce(): Promise<void>;
   stop(): Promise<void>;
@@ -158,12 +160,14 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
     });
     const publish = createPublisher({ bus, logger: createLogger('publisher') });
     let published = 0;
+    let publisherInvocations = 0;
     const publisher: StreamPoller = await startDynamoStreamPoller({
       name: 'publisher',
       dynamo,
       streams,
       tableName: tableName(EVENTS_TABLE, prefix),
       handler: async (event) => {
+        publisherInvocations++;
         published += event.Records.length;
         return publish(event);
       },
@@ -191,6 +195,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
       eventBridge,
       dynamo,
       tablePrefix: prefix,
+      stats: () => ({ publisherInvocations, published }),
       async quiesce() {
         // Publishing makes queue work and handling makes new events: settle until a whole round
         // publishes nothing new.
