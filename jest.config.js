@@ -7,7 +7,9 @@ module.exports = {
   globalSetup: '<rootDir>/test/setup/global-setup.ts',
   globalTeardown: '<rootDir>/test/setup/global-teardown.ts',
   projects: [
-    { ...common, displayName: 'unit', testMatch: ['<rootDir>/**/*.test.ts'], testPathIgnorePatterns: ['/node_modules/', '\\.int\\.test\\.ts$'] },
+    { ...common, displayName: 'unit', testMatch: ['<rootDir>/**/*.test.ts'], testPathIgnorePatterns: ['/node_modules/', '\\.int\\.test\\.ts$', '\\.rel\\.test\\.ts$'] },
     { ...common, displayName: 'integration', testMatch: ['<rootDir>/**/*.int.test.ts'], testPathIgnorePatterns: ['/node_modules/'] },
+    // The platform under duplicates, load and crashes (npm run test:reliability; part of npm test).
+    { ...common, displayName: 'reliability', testMatch: ['<rootDir>/test/reliability/**/*.rel.test.ts'], testPathIgnorePatterns: ['/node_modules/'] },
   ],
 };

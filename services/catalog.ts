@@ -41,6 +41,11 @@ export interface CatalogEntry {
   readonly maxReceiveCount: number;
   /** Process a batch in order, stopping at the first failure. */
   readonly ordered: boolean;
+  /**
+   * The handler is idempotent by construction (projections apply by stream sequence), so it needs
+   * no idempotency records — two fewer writes per event.
+   */
+  readonly idempotentByConstruction?: boolean;
 }
 
 const taskEvents = (...types: string[]): EventPattern => ({ source: ['abca.task'], 'detail-type': types });
@@ -113,6 +118,7 @@ export const CATALOG: readonly CatalogEntry[] = [
     create: createTaskViewProjector,
     lambdaEntry: 'projections/task-view/handler.ts',
     batchSize: 25,
+    idempotentByConstruction: true,
   },
   {
     ...defaults,
@@ -122,6 +128,7 @@ export const CATALOG: readonly CatalogEntry[] = [
     create: createConcurrencyViewProjector,
     lambdaEntry: 'projections/concurrency-view/handler.ts',
     batchSize: 25,
+    idempotentByConstruction: true,
   },
 ];
 

@@ -33,6 +33,11 @@ export interface QueueConsumerOptions {
   readonly deadLetterQueue?: string;
   /** The function name the handler's Lambda context reports. */
   readonly functionName?: string;
+  /**
+   * Batches handled at once (Lambda's SQS event source runs several concurrent pollers and scales
+   * up; its `MaximumConcurrency` caps them). Default 1: one batch at a time, in arrival order.
+   */
+  readonly maxConcurrency?: number;
 }
 
 export interface QueueMessageInput {
@@ -83,6 +88,7 @@ interface Consumer {
   readonly maxReceiveCount?: number;
   readonly deadLetterQueue?: string;
   readonly functionName: string;
+  readonly maxConcurrency: number;
 }
 
 const md5 = (text: string) => createHash('md5').update(text).digest('hex');
@@ -92,6 +98,7 @@ export class LocalQueue {
   private readonly messages = new Map<string, Message>();
   private consumer: Consumer | undefined;
   private running: Promise<void> | undefined;
+  private readonly deliveries = new Set<Promise<void>>();
   private scheduled = false;
   private timer: NodeJS.Timeout | undefined;
   private timerAt = Infinity;
@@ -177,6 +184,7 @@ export class LocalQueue {
       maxReceiveCount: options.maxReceiveCount,
       deadLetterQueue: options.deadLetterQueue === undefined ? undefined : queueNameOf(options.deadLetterQueue),
       functionName: options.functionName ?? `${this.name}-consumer`,
+      maxConcurrency: options.maxConcurrency ?? 1,
     };
     this.schedule();
   }
@@ -204,7 +212,7 @@ export class LocalQueue {
 
   /** Nothing for the consumer to do now or later (a queue without consumer is idle). */
   get idle(): boolean {
-    return !this.consumer || (!this.running && !this.scheduled && this.messages.size === 0);
+    return !this.consumer || (!this.running && !this.scheduled && this.deliveries.size === 0 && this.messages.size === 0);
   }
 
   async stop(): Promise<void> {
@@ -212,6 +220,7 @@ export class LocalQueue {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
     while (this.running) await this.running;
+    while (this.deliveries.size) await Promise.all([...this.deliveries]);
     await this.journal?.close();
   }
 
@@ -238,6 +247,8 @@ export class LocalQueue {
   private async run(): Promise<void> {
     while (!this.stopped && this.consumer) {
       const consumer = this.consumer;
+      // At the concurrency limit: a finishing delivery schedules the next run.
+      if (this.deliveries.size >= consumer.maxConcurrency) return;
       const now = Date.now();
       const batch: Message[] = [];
       const redrive: Message[] = [];
@@ -257,7 +268,13 @@ export class LocalQueue {
         if (redrive.length) continue;
         return;
       }
-      await this.deliver(batch, consumer, now);
+      const delivery: Promise<void> = this.deliver(batch, consumer, now)
+        .catch((err: Error) => this.env.log('error', 'delivery failed', { queue: this.name, error: err.message }))
+        .finally(() => {
+        this.deliveries.delete(delivery);
+        this.schedule();
+      });
+      this.deliveries.add(delivery);
     }
   }
 

@@ -10,6 +10,9 @@ import { createSqsConsumer } from '../../services/kernel/consumer';
 import type { ServiceDeps } from '../../services/deps';
 import type { LocalEventBridge } from '../eventbridge/server';
 
+/** Concurrent batches per service queue on one machine (Lambda would scale further). */
+export const DEFAULT_CONSUMER_CONCURRENCY = 10;
+
 export const resourceName = (entry: Pick<CatalogEntry, 'name'>) => `abca-${entry.name}`;
 
 export async function wireCatalog(options: {
@@ -35,7 +38,7 @@ export async function wireCatalog(options: {
       await client.send(new PutRuleCommand({ Name: `${name}-schedule`, ScheduleExpression: entry.schedule, State: 'ENABLED' }));
       await client.send(new PutTargetsCommand({ Rule: `${name}-schedule`, Targets: [{ Id: 'queue', Arn: queueArn }] }));
     }
-    const consumer = createSqsConsumer({ name: entry.name, handlers: entry.create(deps), idempotency: deps.idempotencyFor?.(entry.name), ordered: entry.ordered });
+    const consumer = createSqsConsumer({ name: entry.name, handlers: entry.create(deps), idempotency: entry.idempotentByConstruction ? undefined : deps.idempotencyFor?.(entry.name), ordered: entry.ordered });
     await eventBridge.registerQueueConsumer(name, consumer, {
       batchSize: entry.batchSize,
       // As in the CDK app: the visibility timeout covers the function's timeout with room to spare.
@@ -43,6 +46,8 @@ export async function wireCatalog(options: {
       maxReceiveCount: entry.maxReceiveCount,
       deadLetterQueue: `${name}-dlq`,
       functionName: name,
+      // Lambda polls a queue with several concurrent batches; an ordered service takes one at a time.
+      maxConcurrency: entry.ordered ? 1 : (entry.reservedConcurrency ?? DEFAULT_CONSUMER_CONCURRENCY),
     });
   }
 }
