@@ -24,6 +24,7 @@ import { SCHEDULES_TABLE } from '../scheduler/tables';
 import { DynamoDbCheckpointStore } from '../streams/checkpoints';
 import { startDynamoStreamPoller, type StreamPoller } from '../streams/dynamodb-stream-poller';
 import { wireCatalog } from './wire-catalog';
+import { wireNotifier } from './wire-notifier';
 import { CATALOG, type CatalogEntry } from '../../services/catalog';
 import type { ServiceDeps } from '../../services/deps';
 import { DynamoDbEventStore } from '../../services/kernel/dynamodb-event-store';
@@ -64,6 +65,8 @@ export interface PlatformOptions {
   readonly catalog?: readonly CatalogEntry[];
   /** Wraps the bus the publisher and services use (reliability tests inject duplicates and disorder). */
   readonly decorateBus?: (bus: EventBus) => EventBus;
+  /** Slack incoming-webhook URL: terminal tasks are posted there by a bus rule (no code). */
+  readonly slackWebhookUrl?: string;
   /** Requests a watchdog sweep this often (in addition to, or instead of, the catalog's schedule). */
   readonly sweepEveryMs?: number;
   readonly log?: (message: string, fields?: Record<string, unknown>) => void;
@@ -158,6 +161,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
       schedules: options.schedules,
       visibilityTimeoutMs: options.visibilityTimeoutMs,
     });
+    if (options.slackWebhookUrl) await wireNotifier(ebClient, busName, options.slackWebhookUrl, eventBridge.queueArn('abca-notifier-dlq'));
     const publish = createPublisher({ bus, logger: createLogger('publisher') });
     let published = 0;
     let publisherInvocations = 0;

@@ -3,6 +3,9 @@
  * compute) → report → finalizer → COMPLETED, every hop through the outbox publisher, the local
  * EventBridge rules from the catalog, local queues and the service consumers; the views follow.
  */
+import { PutRuleCommand, PutTargetsCommand, EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import type { Platform } from '../../local/platform/platform';
 import { handleCommand } from '../../services/kernel/command-handler';
 import { taskDecider } from '../../services/task/task-decider';
@@ -11,11 +14,28 @@ import { startTestPlatform, submit, waitUntil } from '../support/platform';
 let platform: Platform;
 /** Sessions of these tasks never report on their own: only a stop ends them. */
 const hanging = new Set<string>();
+/** A stand-in for Slack's incoming webhook: records what the bus posts. */
+const slackPosts: Array<{ headers: http.IncomingHttpHeaders; body: string }> = [];
+const slack = http.createServer((req, res) => {
+  let body = '';
+  req.on('data', (c: Buffer) => (body += c.toString()));
+  req.on('end', () => {
+    slackPosts.push({ headers: req.headers, body });
+    res.writeHead(200).end('ok');
+  });
+});
 
 beforeAll(async () => {
-  platform = await startTestPlatform({ testCompute: { delayMs: 50, script: (input) => (hanging.has(input.taskId) ? { behaviour: 'hang' } : undefined) } });
+  await new Promise<void>((resolve) => slack.listen(0, '127.0.0.1', resolve));
+  platform = await startTestPlatform({
+    testCompute: { delayMs: 50, script: (input) => (hanging.has(input.taskId) ? { behaviour: 'hang' } : undefined) },
+    slackWebhookUrl: `http://127.0.0.1:${(slack.address() as AddressInfo).port}/services/T000/B000/XXXX`,
+  });
 }, 30_000);
-afterAll(() => platform?.stop());
+afterAll(async () => {
+  await platform?.stop();
+  slack.close();
+});
 
 test('a submitted task flows to COMPLETED with a PR, through the bus only', async () => {
   const { taskId } = await submit(platform, 'alice');
@@ -50,4 +70,26 @@ test('cancelling a running task stops its session and ends CANCELLED', async () 
   expect(await platform.compute.describe({ computeType: 'test', sessionId: `s-${taskId}-1` })).toBe('ended');
   const types = (await platform.store.readStream({ type: 'Task', id: taskId })).map((e) => e.type);
   expect(types.slice(-2)).toEqual(['TaskCancellationRequested', 'TaskCancelled']);
+}, 30_000);
+
+test('terminal tasks are posted to Slack by a bus rule with an API destination and an input transformer', async () => {
+  const { taskId } = await submit(platform, 'dave');
+  const post = await waitUntil(async () => slackPosts.find((p) => p.body.includes(taskId)), 15_000, 'a Slack post for the task');
+  const message = JSON.parse(post.body) as { text: string; blocks: unknown[] };
+  expect(message.text).toContain(taskId);
+  expect(message.text).toMatch(/TaskCompleted|completed/i);
+  expect(post.body).toContain('/pull/');
+  expect(Array.isArray(message.blocks)).toBe(true);
+}, 30_000);
+
+test('a third-party subscriber extends the pipeline at run time with one rule on the bus, no core change', async () => {
+  const seen: Array<{ 'detail-type': string; detail: { stream: { id: string } } }> = [];
+  platform.eventBridge.registerFunction('audit-trail', async (event) => void seen.push(event as never));
+  const client = new EventBridgeClient({ endpoint: platform.endpoints.eventbridge_url, region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } });
+  await client.send(new PutRuleCommand({ Name: 'audit-trail', EventBusName: 'abca', EventPattern: JSON.stringify({ source: ['abca.task'], 'detail-type': [{ prefix: 'Session' }] }) }));
+  await client.send(new PutTargetsCommand({ Rule: 'audit-trail', EventBusName: 'abca', Targets: [{ Id: 'fn', Arn: platform.eventBridge.functionArn('audit-trail') }] }));
+  const { taskId } = await submit(platform, 'erin');
+  await waitUntil(async () => (seen.filter((e) => e.detail.stream.id === taskId).length === 2 ? true : undefined), 15_000, 'SessionStarted and SessionEnded');
+  expect(seen.filter((e) => e.detail.stream.id === taskId).map((e) => e['detail-type']).sort()).toEqual(['SessionEnded', 'SessionStarted']);
+  client.destroy();
 }, 30_000);
