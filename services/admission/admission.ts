@@ -7,7 +7,7 @@
  */
 import { runCommand, type CommandContext } from '../kernel/command-handler';
 import type { CommandTransaction } from '../kernel/command-handler';
-import type { StreamRef } from '../kernel/envelope';
+import { taskStream, userStream } from '../streams';
 import type { EventStore } from '../kernel/event-store';
 import { taskDecider } from '../task/task-decider';
 import { isTerminal, type TerminalStatus } from '../task/task-state';
@@ -15,16 +15,14 @@ import type { AdmissionPolicy } from '../user/admission-policy';
 import type { UserCommand } from '../user/user-commands';
 import { taskEffectsOf, userDecider } from '../user/user-decider';
 
-export const taskStreamOf = (taskId: string): StreamRef => ({ type: 'Task', id: taskId });
-export const userStreamOf = (userId: string): StreamRef => ({ type: 'User', id: userId });
 
 /** Decides on the user stream, then applies the resulting task commands to their streams. */
 async function decideForUser(tx: CommandTransaction, userId: string, command: UserCommand, policy: AdmissionPolicy): Promise<void> {
-  const user = userStreamOf(userId);
+  const user = userStream(userId);
   const userEvents = userDecider.decide(command, await tx.fold(userDecider, user));
   tx.emit(user, userEvents);
   for (const effect of taskEffectsOf(userEvents, policy.queueMaxAgeMs)) {
-    const stream = taskStreamOf(effect.taskId);
+    const stream = taskStream(effect.taskId);
     tx.emit(stream, taskDecider.decide(effect.command, await tx.fold(taskDecider, stream)));
   }
 }
@@ -32,7 +30,7 @@ async function decideForUser(tx: CommandTransaction, userId: string, command: Us
 /** TaskSubmitted → a slot now, or a place in the queue. A task that already ended is left alone. */
 export function requestAdmission(store: EventStore, policy: AdmissionPolicy, taskId: string, context: CommandContext) {
   return runCommand(store, context, async (tx) => {
-    const task = await tx.fold(taskDecider, taskStreamOf(taskId));
+    const task = await tx.fold(taskDecider, taskStream(taskId));
     // Only a SUBMITTED task asks for a slot: a redelivered TaskSubmitted for a task that was
     // since queued, admitted or ended (cancelled before admission saw it) changes nothing.
     if (task.status !== 'SUBMITTED') return;
@@ -43,7 +41,7 @@ export function requestAdmission(store: EventStore, policy: AdmissionPolicy, tas
 /** A terminal task event → its slot goes back (or it leaves the queue) and the next queued task is admitted. */
 export function releaseSlot(store: EventStore, policy: AdmissionPolicy, taskId: string, terminalStatus: TerminalStatus, context: CommandContext) {
   return runCommand(store, context, async (tx) => {
-    const task = await tx.fold(taskDecider, taskStreamOf(taskId));
+    const task = await tx.fold(taskDecider, taskStream(taskId));
     if (task.status === null || !isTerminal(task.status)) return;
     await decideForUser(tx, task.userId, { type: 'ReleaseSlot', taskId, terminalStatus, cap: policy.maxActiveTasks }, policy);
   });

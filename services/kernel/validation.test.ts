@@ -1,18 +1,9 @@
 import { ulid } from 'ulid';
 import { EVENT_SCHEMAS } from '../../schemas/generated/registry';
+import { DEFAULT_REPO_CONFIG } from '../repo/repo-config';
 import { EventValidationError, validateEnvelope, validateEventData } from './validation';
 
-const repoConfig = {
-  computeType: 'local',
-  modelId: 'm',
-  maxTurns: 100,
-  maxBudgetUsd: null,
-  memoryTokenBudget: 2000,
-  systemPromptOverrides: { prepend: null, append: null },
-  verify: { build: [], test: [], lint: [], gating: 'regression_only' },
-  triggerLabel: 'bgagent',
-  session: { maxDurationMinutes: 60, heartbeatTimeoutSeconds: 300 },
-};
+const repoConfig = DEFAULT_REPO_CONFIG;
 
 function message(fn: () => void): string {
   try {

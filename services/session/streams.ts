@@ -5,15 +5,15 @@
  * the git provider) before a command is sent.
  */
 import { fold } from '../kernel/decider';
-import type { FoldableEvent, StreamRef } from '../kernel/envelope';
+import type { FoldableEvent } from '../kernel/envelope';
 import type { EventStore } from '../kernel/event-store';
 import { DEFAULT_REPO_CONFIG, type RepoConfig } from '../repo/repo-config';
 import { repoConfigForTasks, repoDecider, type RepoEventType } from '../repo/repo-decider';
 import { taskDecider } from '../task/task-decider';
 import type { TaskEventType, TaskState } from '../task/task-state';
 
-export const taskStream = (taskId: string): StreamRef => ({ type: 'Task', id: taskId });
-export const repoStream = (repo: string): StreamRef => ({ type: 'Repo', id: repo });
+export { taskStream, repoStream } from '../streams';
+import { taskStream, repoStream } from '../streams';
 
 export async function loadTask(store: EventStore, taskId: string): Promise<TaskState> {
   const events = await store.readStream(taskStream(taskId));

@@ -6,20 +6,19 @@ import { ulid } from 'ulid';
 import { runCommand, type CommandContext } from '../kernel/command-handler';
 import type { EventStore } from '../kernel/event-store';
 import { repoConfigForTasks, repoDecider } from '../repo/repo-decider';
+import { repoStream, taskStream } from '../streams';
 import type { SubmitTask } from './task-commands';
 import { taskDecider } from './task-decider';
 
 export type SubmitTaskInput = Omit<SubmitTask, 'type' | 'taskId' | 'repoConfig' | 'now'> & { readonly taskId?: string };
 
-export const repoStreamOf = (repo: string) => ({ type: 'Repo', id: repo }) as const;
-export const taskStreamOf = (taskId: string) => ({ type: 'Task', id: taskId }) as const;
 
 export async function submitTask(store: EventStore, input: SubmitTaskInput, context: Omit<CommandContext, 'correlationId'>) {
   const taskId = input.taskId ?? ulid(context.now.getTime());
   // The repo stream is read inside the same command, so a concurrent offboarding is seen.
   const result = await runCommand(store, { ...context, correlationId: taskId }, async (tx) => {
-    const repoConfig = repoConfigForTasks(await tx.fold(repoDecider, repoStreamOf(input.repo)));
-    const stream = taskStreamOf(taskId);
+    const repoConfig = repoConfigForTasks(await tx.fold(repoDecider, repoStream(input.repo)));
+    const stream = taskStream(taskId);
     const state = await tx.fold(taskDecider, stream);
     tx.emit(stream, taskDecider.decide({ ...input, type: 'SubmitTask', taskId, repoConfig, now: context.now.toISOString() }, state));
   });

@@ -16,7 +16,8 @@
  *   QUEUED      per user: slots still held by ended tasks are released (admitting from the queue);
  *               queued tasks past the queue's maximum age → FAILED QUEUE_TIMEOUT (expireQueue)
  */
-import { expireQueue, releaseSlot, requestAdmission, userStreamOf } from '../admission/admission';
+import { expireQueue, releaseSlot, requestAdmission } from '../admission/admission';
+import { userStream } from '../streams';
 import { completeCancellation } from '../cancellation/cancel';
 import { finalizeTask } from '../finalizer/finalize';
 import { handleCommand } from '../kernel/command-handler';
@@ -216,7 +217,7 @@ export async function checkFinalizing(ctx: WatchdogContext, config: WatchdogConf
 export async function checkUserQueue(ctx: WatchdogContext, config: WatchdogConfig, userId: string): Promise<WatchdogAction[]> {
   const { store, admission } = ctx.deps;
   const actions: WatchdogAction[] = [];
-  const user = fold(userDecider, (await store.readStream(userStreamOf(userId))) as unknown as FoldableEvent<UserEventType>[]);
+  const user = fold(userDecider, (await store.readStream(userStream(userId))) as unknown as FoldableEvent<UserEventType>[]);
 
   // Slots held by tasks that ended: their release was lost. Releasing admits from the queue.
   for (const taskId of user.active) {
@@ -231,7 +232,7 @@ export async function checkUserQueue(ctx: WatchdogContext, config: WatchdogConfi
 
   // Queued past the maximum age → dequeued, and each such task fails QUEUE_TIMEOUT.
   const queue = actions.some((a) => a.result === 'done')
-    ? fold(userDecider, (await store.readStream(userStreamOf(userId))) as unknown as FoldableEvent<UserEventType>[]).queue
+    ? fold(userDecider, (await store.readStream(userStream(userId))) as unknown as FoldableEvent<UserEventType>[]).queue
     : user.queue;
   const expired = queue.filter((q) => ageMs(ctx.now, q.enqueuedAt) > admission.queueMaxAgeMs);
   if (expired.length === 0) return actions;

@@ -1,0 +1,6 @@
+/** The streams of the domain, by id: one place that spells `Task#<id>`, `User#<id>`, `Repo#<owner/name>`. */
+import type { StreamRef } from './kernel/envelope';
+
+export const taskStream = (taskId: string): StreamRef => ({ type: 'Task', id: taskId });
+export const userStream = (userId: string): StreamRef => ({ type: 'User', id: userId });
+export const repoStream = (repo: string): StreamRef => ({ type: 'Repo', id: repo });
