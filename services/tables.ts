@@ -1,10 +1,11 @@
 /**
  * Every table of the platform, from the modules that define them: the kernel's (events,
- * idempotency, checkpoints), the projections' views and the local scheduler's schedules. The
+ * idempotency, checkpoints), the projections' views, the progress view and events, the local scheduler's schedules. The
  * DynamoDB Local harness creates these; the CDK app creates the cloud ones from the same list.
  */
 import { SCHEDULES_TABLE } from '../local/scheduler/tables';
 import { VIEW_TABLES } from '../projections/tables';
+import { PROGRESS_TABLES } from '../projections/progress-view/tables';
 import { KERNEL_TABLES, type TableDefinition } from './kernel/tables';
 
-export const ALL_TABLES: readonly TableDefinition[] = [...KERNEL_TABLES, ...VIEW_TABLES, SCHEDULES_TABLE];
+export const ALL_TABLES: readonly TableDefinition[] = [...KERNEL_TABLES, ...VIEW_TABLES, ...PROGRESS_TABLES, SCHEDULES_TABLE];
