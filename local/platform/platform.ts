@@ -25,6 +25,10 @@ import { DynamoDbCheckpointStore } from '../streams/checkpoints';
 import { startDynamoStreamPoller, type StreamPoller } from '../streams/dynamodb-stream-poller';
 import { wireCatalog } from './wire-catalog';
 import { wireNotifier } from './wire-notifier';
+import { ensureStream, kinesisClient, startKinesalite } from '../kinesis/kinesalite';
+import { startKinesisPoller } from '../kinesis/kinesis-poller';
+import { createTelemetryConsumer } from '../../services/session-monitor/telemetry-consumer';
+import { createProgressStores } from '../../projections/progress-view/stores';
 import { CATALOG, type CatalogEntry } from '../../services/catalog';
 import type { ServiceDeps } from '../../services/deps';
 import { DynamoDbEventStore } from '../../services/kernel/dynamodb-event-store';
@@ -43,6 +47,7 @@ import { WATCHDOG_CONFIG_EXTRA, type WatchdogConfig } from '../../services/watch
 import { createViewStores, type ViewStores } from '../../projections/view-stores';
 
 export const DEFAULT_BUS_NAME = 'abca';
+export const TELEMETRY_STREAM = 'abca-telemetry';
 
 export interface PlatformOptions {
   /** Durable state lives here (DynamoDB data, bus definitions and queues, blobs). Omit for in-memory. */
@@ -73,7 +78,9 @@ export interface PlatformOptions {
 }
 
 export interface Platform {
-  readonly endpoints: { readonly dynamodb_url: string; readonly eventbridge_url: string };
+  readonly endpoints: { readonly dynamodb_url: string; readonly eventbridge_url: string; readonly kinesis_url: string };
+  /** The telemetry stream agents write to (Kinesis API at `kinesis_url`). */
+  readonly telemetryStream: string;
   readonly deps: ServiceDeps;
   readonly store: DynamoDbEventStore;
   readonly views: ViewStores;
@@ -128,6 +135,13 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
       if (err.name !== 'ResourceAlreadyExistsException') throw err;
     });
 
+    // Telemetry (Kinesis, local): agents stream progress, heartbeats and final reports here.
+    const kinesis = await startKinesalite({ path: options.dataDir ? ensureDir(path.join(options.dataDir, 'kinesis')) : undefined });
+    stops.push(() => kinesis.stop());
+    const kinesisApi = kinesisClient(kinesis.endpoint);
+    stops.push(() => kinesisApi.destroy());
+    await ensureStream(kinesisApi, TELEMETRY_STREAM);
+
     // Adapters
     const store = new DynamoDbEventStore({ client: dynamo, tableName: tableName(EVENTS_TABLE, prefix) });
     const eventBridgeBus = new EventBridgeEventBus({ client: ebClient, eventBusName: busName });
@@ -146,7 +160,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
       blobs,
       scheduler,
       idempotencyFor: () => new DynamoDBPersistenceLayer({ tableName: tableName(IDEMPOTENCY_TABLE, prefix), awsSdkV3Client: dynamo }),
-      extras: { ...views, ...(options.watchdog ? { [WATCHDOG_CONFIG_EXTRA]: options.watchdog } : {}) },
+      extras: { ...views, ...createProgressStores({ client: dynamo, prefix }), ...(options.watchdog ? { [WATCHDOG_CONFIG_EXTRA]: options.watchdog } : {}) },
     };
     const reportLogger = createLogger('session-monitor');
     compute.setReportSink((report) => recordSessionReport(deps, report, { logger: reportLogger }));
@@ -179,6 +193,16 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
       log: (message, fields) => log(`[publisher] ${message}`, fields),
     });
     stops.push(() => publisher.stop());
+    // The session monitor: Lambda's Kinesis event source, played by a poller with durable checkpoints.
+    const monitor = await startKinesisPoller({
+      name: 'session-monitor',
+      client: kinesisApi,
+      streamName: TELEMETRY_STREAM,
+      handler: createTelemetryConsumer(deps),
+      checkpoints: new DynamoDbCheckpointStore(dynamo, tableName(CHECKPOINTS_TABLE, prefix)),
+      log: (message, fields) => log(`[session-monitor] ${message}`, fields),
+    });
+    stops.push(() => monitor.stop());
     scheduler.start();
     stops.push(() => scheduler.stop());
     if (options.sweepEveryMs) {
@@ -191,7 +215,8 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
     }
 
     return {
-      endpoints: { dynamodb_url: dynamoUrl, eventbridge_url: eventBridge.url },
+      endpoints: { dynamodb_url: dynamoUrl, eventbridge_url: eventBridge.url, kinesis_url: kinesis.endpoint },
+      telemetryStream: TELEMETRY_STREAM,
       deps,
       store,
       views,

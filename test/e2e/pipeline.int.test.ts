@@ -7,6 +7,9 @@ import { PutRuleCommand, PutTargetsCommand, EventBridgeClient } from '@aws-sdk/c
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Platform } from '../../local/platform/platform';
+import { startTelemetryPublisher } from '../../agent/telemetry/telemetry-publisher';
+import { kinesisClient } from '../../local/kinesis/kinesalite';
+import { progressStoresOf } from '../../projections/progress-view/stores';
 import { handleCommand } from '../../services/kernel/command-handler';
 import { taskDecider } from '../../services/task/task-decider';
 import { startTestPlatform, submit, waitUntil } from '../support/platform';
@@ -99,3 +102,32 @@ test('a third-party subscriber extends the pipeline at run time with one rule on
   expect(seen.filter((e) => e.detail.stream.id === taskId).map((e) => e['detail-type']).sort()).toEqual(['SessionEnded', 'SessionStarted']);
   client.destroy();
 }, 30_000);
+
+test('an agent streams progress and its final report through Kinesis: the progress view fills, SessionEnded is recorded', async () => {
+  const taskId = 'T-TELEMETRY-1';
+  hanging.add(taskId);
+  await submit(platform, 'frank', { taskId });
+  await waitUntil(async () => ((await platform.views.taskViews.get(taskId))?.status === 'RUNNING' ? true : undefined), 10_000, 'RUNNING');
+  const client = kinesisClient(platform.endpoints.kinesis_url);
+  const telemetry = startTelemetryPublisher({ client, streamName: platform.telemetryStream, taskId, sessionId: `s-${taskId}-1`, heartbeatSeconds: 0, flushIntervalMs: 50 });
+  telemetry.progress({ kind: 'turn', turn: 1, text: 'Reading the repository' });
+  telemetry.progress({ kind: 'tool_call', tool: 'Edit', summary: 'README.md' });
+  telemetry.heartbeat();
+  await telemetry.finalReport({ outcome: 'success', error: null, turns: 2, costUsd: 0.12, commits: 1, prUrl: null, prNumber: null, buildPassed: true, lintPassed: null });
+  await telemetry.close();
+  client.destroy();
+
+  const { progressViews, progressEvents } = progressStoresOf(platform.deps);
+  const view = await waitUntil(async () => {
+    const v = await progressViews.get(taskId);
+    return v && v.lines.length >= 2 && v.lastHeartbeatAt ? v : undefined;
+  }, 10_000, 'progress view');
+  expect(view.lines.map((l) => l.kind)).toEqual(['turn', 'tool_call']);
+  expect((await progressEvents.listProgress(taskId, { limit: 10 })).items).toHaveLength(2);
+  await waitUntil(async () => {
+    const types = (await platform.store.readStream({ type: 'Task', id: taskId })).map((e) => e.type);
+    return types.includes('SessionEnded') && ['TaskCompleted', 'TaskFailed'].includes(types.at(-1)!) ? true : undefined;
+  }, 15_000, 'SessionEnded then a terminal event');
+  const ended = (await platform.store.readStream({ type: 'Task', id: taskId })).find((e) => e.type === 'SessionEnded')!;
+  expect(ended.data).toMatchObject({ outcome: 'success', turns: 2, costUsd: 0.12 });
+}, 40_000);
