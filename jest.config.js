@@ -1,8 +1,12 @@
 /** Jest: one config, two projects. `unit` tests are pure (no DynamoDB); `integration` tests
  * share one DynamoDB Local started by the global setup. esbuild transforms TypeScript fast;
  * type checking is `npm run typecheck` (run first by `npm test`). */
-const transform = { '^.+\\.tsx?$': '<rootDir>/test/setup/esbuild-transform.js' };
-const common = { testEnvironment: 'node', transform, moduleFileExtensions: ['ts', 'js', 'json'], setupFiles: ['<rootDir>/test/setup/env.ts'] };
+const transform = { '^.+\\.tsx?$': '<rootDir>/test/setup/esbuild-transform.js', '^.+\\.m?js$': '<rootDir>/test/setup/esbuild-transform.js' };
+// ESM-only packages (octokit and its dependencies) are converted to CommonJS by the same transform;
+// everything else under node_modules is loaded as is.
+const ESM_PACKAGES = ['@octokit', 'universal-user-agent', 'before-after-hook', 'bottleneck', 'content-type', 'fast-content-type-parse', 'json-with-bigint', 'toad-cache'];
+const transformIgnorePatterns = [`/node_modules/(?!(${ESM_PACKAGES.join('|')})/)`];
+const common = { testEnvironment: 'node', transform, transformIgnorePatterns, moduleFileExtensions: ['ts', 'js', 'json'], setupFiles: ['<rootDir>/test/setup/env.ts'] };
 module.exports = {
   globalSetup: '<rootDir>/test/setup/global-setup.ts',
   globalTeardown: '<rootDir>/test/setup/global-teardown.ts',
