@@ -25,6 +25,8 @@ import { DynamoDbCheckpointStore } from '../streams/checkpoints';
 import { startDynamoStreamPoller, type StreamPoller } from '../streams/dynamodb-stream-poller';
 import { wireCatalog } from './wire-catalog';
 import { wireNotifier } from './wire-notifier';
+import { startAgentCompute, type AgentCompute } from './agent-compute';
+import type { HarnessSpec } from '../../agent/contracts';
 import { ensureStream, kinesisClient, startKinesalite } from '../kinesis/kinesalite';
 import { startKinesisPoller } from '../kinesis/kinesis-poller';
 import { createTelemetryConsumer } from '../../services/session-monitor/telemetry-consumer';
@@ -72,13 +74,21 @@ export interface PlatformOptions {
   readonly decorateBus?: (bus: EventBus) => EventBus;
   /** Slack incoming-webhook URL: terminal tasks are posted there by a bus rule (no code). */
   readonly slackWebhookUrl?: string;
+  /**
+   * Run real agents: the local forge serves the repositories and the local compute runs
+   * `agent/main.ts` with this harness per session. Without it, the test compute ends sessions on
+   * its own (tests, benchmarks).
+   */
+  readonly agents?: { readonly harness: HarnessSpec; readonly forgePort?: number; readonly stopGraceMs?: number; readonly reportGraceMs?: number };
   /** Requests a watchdog sweep this often (in addition to, or instead of, the catalog's schedule). */
   readonly sweepEveryMs?: number;
   readonly log?: (message: string, fields?: Record<string, unknown>) => void;
 }
 
 export interface Platform {
-  readonly endpoints: { readonly dynamodb_url: string; readonly eventbridge_url: string; readonly kinesis_url: string };
+  readonly endpoints: { readonly dynamodb_url: string; readonly eventbridge_url: string; readonly kinesis_url: string; readonly forge_url?: string };
+  /** The local forge and the real agent compute, when `agents` was given. */
+  readonly agents?: AgentCompute;
   /** The telemetry stream agents write to (Kinesis API at `kinesis_url`). */
   readonly telemetryStream: string;
   readonly deps: ServiceDeps;
@@ -148,20 +158,33 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
     const bus = options.decorateBus ? options.decorateBus(eventBridgeBus) : eventBridgeBus;
     const scheduler = new LocalScheduler({ client: dynamo, tableName: tableName(SCHEDULES_TABLE, prefix), target: { eventBridge: ebClient, eventBusName: busName } });
     const compute = new TestCompute(options.testCompute);
+    const blobsDir = options.dataDir ? ensureDir(path.join(options.dataDir, 'blobs')) : mkdtempSync(path.join(os.tmpdir(), 'abca-blobs-'));
+    const agents = options.agents
+      ? await startAgentCompute({
+          ...options.agents,
+          // Prompts are claim-checked in the blob store: the sandboxed agent reads them there.
+          readOnlyPaths: [blobsDir],
+          dataDir: options.dataDir ?? mkdtempSync(path.join(os.tmpdir(), 'abca-agents-')),
+          kinesisUrl: kinesis.endpoint,
+          telemetryStream: TELEMETRY_STREAM,
+        })
+      : undefined;
+    if (agents) stops.push(() => agents.stop());
     const views = createViewStores({ client: dynamo, prefix });
-    const blobs = new LocalBlobStore(options.dataDir ? ensureDir(path.join(options.dataDir, 'blobs')) : mkdtempSync(path.join(os.tmpdir(), 'abca-blobs-')));
+    const blobs = new LocalBlobStore(blobsDir);
     const deps: ServiceDeps = {
       store,
       bus,
       now: () => new Date(),
       admission: admissionPolicy(options.admission),
-      compute: () => compute,
-      git: new TestGitProvider(compute),
+      compute: () => agents?.compute ?? compute,
+      git: agents?.git ?? new TestGitProvider(compute),
       blobs,
       scheduler,
       idempotencyFor: () => new DynamoDBPersistenceLayer({ tableName: tableName(IDEMPOTENCY_TABLE, prefix), awsSdkV3Client: dynamo }),
       extras: { ...views, ...createProgressStores({ client: dynamo, prefix }), ...(options.watchdog ? { [WATCHDOG_CONFIG_EXTRA]: options.watchdog } : {}) },
     };
+    agents?.attach(deps);
     const reportLogger = createLogger('session-monitor');
     compute.setReportSink((report) => recordSessionReport(deps, report, { logger: reportLogger }));
 
@@ -215,7 +238,8 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
     }
 
     return {
-      endpoints: { dynamodb_url: dynamoUrl, eventbridge_url: eventBridge.url, kinesis_url: kinesis.endpoint },
+      endpoints: { dynamodb_url: dynamoUrl, eventbridge_url: eventBridge.url, kinesis_url: kinesis.endpoint, ...(agents ? { forge_url: agents.forge.url } : {}) },
+      agents,
       telemetryStream: TELEMETRY_STREAM,
       deps,
       store,

@@ -1,0 +1,109 @@
+/**
+ * Real agent sessions on one machine: the local forge serves the repositories (GitHub's API and
+ * git over HTTP), the local compute runs `agent/main.ts` in a sandboxed child process per session,
+ * and the agent streams telemetry to the platform's Kinesis. Built from the platform's endpoints;
+ * the services only see the ComputeStrategy and GitProvider ports.
+ */
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+import type { HarnessSpec, SessionPayload } from '../../agent/contracts';
+import { LocalCompute } from '../../services/adapters/compute/local-compute';
+import { GitHubClient } from '../../services/adapters/github/octokit-git-provider';
+import type { ServiceDeps } from '../../services/deps';
+import type { SessionInput } from '../../services/ports/compute';
+import { loadRepoConfig } from '../../services/session/streams';
+import { recordSessionReport } from '../../services/session-monitor/session-report';
+import { createLogger } from '../../services/kernel/logger';
+import { startLocalForge, type LocalForge } from '../forge/server';
+
+export interface AgentComputeOptions {
+  readonly dataDir: string;
+  readonly harness: HarnessSpec;
+  readonly kinesisUrl: string;
+  readonly telemetryStream: string;
+  readonly forgePort?: number;
+  /** Grace after a stop for the agent's safety-net push (default 30 s). */
+  readonly stopGraceMs?: number;
+  /** After an agent exits, how long its final report may take to arrive before it counts as missing. */
+  readonly reportGraceMs?: number;
+  readonly heartbeatSeconds?: number;
+  /** Folders the sandboxed agent may read besides its workspace (the blob store, for prompts and trajectories). */
+  readonly readOnlyPaths?: readonly string[];
+}
+
+export interface AgentCompute {
+  readonly forge: LocalForge;
+  readonly forgeToken: string;
+  readonly compute: LocalCompute;
+  readonly git: GitHubClient;
+  /** Connects the exit hook to the services (the report path needs deps that include this compute). */
+  attach(deps: ServiceDeps): void;
+  stop(): Promise<void>;
+}
+
+const ROOT = path.join(__dirname, '..', '..');
+
+export async function startAgentCompute(options: AgentComputeOptions): Promise<AgentCompute> {
+  const forgeToken = `abca_forge_${randomBytes(16).toString('hex')}`;
+  const forge = await startLocalForge({ port: options.forgePort ?? 0, dataDir: path.join(options.dataDir, 'forge'), tokens: [forgeToken] });
+  const git = new GitHubClient({ token: forgeToken, baseUrl: forge.apiUrl, pacingGroup: `forge-${forge.port}` });
+  let deps: ServiceDeps | undefined;
+  const logger = createLogger('local-compute');
+
+  const payload = async (input: SessionInput): Promise<SessionPayload> => {
+    const [owner, name] = input.repo.split('/') as [string, string];
+    const config = deps ? await loadRepoConfig(deps.store, input.repo) : undefined;
+    return {
+      ...input,
+      cloneUrl: forge.cloneUrl(owner, name),
+      gitApiUrl: forge.apiUrl,
+      harness: options.harness,
+      verify: config?.verify ?? { build: [], test: [], lint: [], gating: 'informational' },
+      telemetry: { streamName: options.telemetryStream, endpoint: options.kinesisUrl, region: 'us-east-1' },
+      heartbeatSeconds: options.heartbeatSeconds ?? 45,
+    };
+  };
+
+  const compute = new LocalCompute({
+    baseDir: path.join(options.dataDir, 'sessions'),
+    repoRoot: ROOT,
+    payload,
+    // The agent gets the forge token to clone and push; nothing else of the platform's.
+    env: { ABCA_GIT_TOKEN: forgeToken },
+    stopGraceMs: options.stopGraceMs,
+    readOnlyPaths: options.readOnlyPaths,
+    onExit: (exit) => {
+      // An agent that exited without a final report: once its report could have arrived, record
+      // the session as ended without one (a report that did arrive makes this a no-op).
+      setTimeout(() => {
+        if (!deps) return;
+        void recordSessionReport(deps, {
+          taskId: exit.taskId,
+          sessionId: exit.sessionId,
+          outcome: 'no_report',
+          error: `the agent exited (${exit.signal ?? `code ${exit.exitCode}`}) without a final report; its log: ${exit.logFile}`,
+          turns: 0,
+          costUsd: 0,
+          commits: 0,
+          prUrl: null,
+          prNumber: null,
+          buildPassed: null,
+          lintPassed: null,
+        }, { causationId: `exit:${exit.sessionId}`, logger }).catch((err: Error) => logger.warn('could not record the missing report', { error: err.message }));
+      }, options.reportGraceMs ?? 10_000).unref();
+    },
+  });
+
+  return {
+    forge,
+    forgeToken,
+    compute,
+    git,
+    attach(d) {
+      deps = d;
+    },
+    async stop() {
+      await forge.stop();
+    },
+  };
+}
