@@ -5,6 +5,7 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { startLocalEventBridge } from './server';
+import { runCli, stopOnSignals } from '../cli/run-server';
 
 const USAGE = `Usage: tsx local/eventbridge/cli.ts [options]
        npm run eventbridge:local -- [options]
@@ -56,17 +57,7 @@ async function main(): Promise<void> {
   console.log(`Local EventBridge: ${bus.url}  data: ${bus.dataDir ?? '(in memory)'}`);
   console.log(`  aws events list-event-buses --endpoint-url ${bus.url} --region ${bus.region}`);
 
-  let stopping = false;
-  const shutdown = () => {
-    if (stopping) return;
-    stopping = true;
-    void bus.stop().then(() => process.exit(0));
-  };
-  process.on('SIGINT', shutdown);
-  process.on('SIGTERM', shutdown);
+  stopOnSignals(() => bus.stop());
 }
 
-main().catch((err: Error) => {
-  console.error(err.message);
-  process.exit(1);
-});
+runCli(main);

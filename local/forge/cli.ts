@@ -5,6 +5,7 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { startLocalForge } from './server';
+import { runCli, stopOnSignals } from '../cli/run-server';
 
 const USAGE = `Usage: tsx local/forge/cli.ts [options]
 
@@ -63,17 +64,7 @@ async function main(): Promise<void> {
   console.log(`Local forge: ${forge.url}  data: ${forge.dataDir}`);
   console.log(`  git clone ${forge.cloneUrl('<owner>', '<name>', '<token>')}`);
 
-  let stopping = false;
-  const shutdown = () => {
-    if (stopping) return;
-    stopping = true;
-    void forge.stop().then(() => process.exit(0));
-  };
-  process.on('SIGINT', shutdown);
-  process.on('SIGTERM', shutdown);
+  stopOnSignals(() => forge.stop());
 }
 
-main().catch((err: Error) => {
-  console.error(err.message);
-  process.exit(1);
-});
+runCli(main);
