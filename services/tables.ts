@@ -6,6 +6,7 @@
 import { SCHEDULES_TABLE } from '../local/scheduler/tables';
 import { VIEW_TABLES } from '../projections/tables';
 import { PROGRESS_TABLES } from '../projections/progress-view/tables';
+import { MEMORY_TABLES } from './adapters/memory/tables';
 import { KERNEL_TABLES, type TableDefinition } from './kernel/tables';
 
-export const ALL_TABLES: readonly TableDefinition[] = [...KERNEL_TABLES, ...VIEW_TABLES, ...PROGRESS_TABLES, SCHEDULES_TABLE];
+export const ALL_TABLES: readonly TableDefinition[] = [...KERNEL_TABLES, ...VIEW_TABLES, ...PROGRESS_TABLES, ...MEMORY_TABLES, SCHEDULES_TABLE];

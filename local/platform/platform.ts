@@ -31,6 +31,9 @@ import { ensureStream, kinesisClient, startKinesalite } from '../kinesis/kinesal
 import { startKinesisPoller } from '../kinesis/kinesis-poller';
 import { createTelemetryConsumer } from '../../services/session-monitor/telemetry-consumer';
 import { createProgressStores } from '../../projections/progress-view/stores';
+import { DynamoMemoryStore } from '../../services/adapters/memory/dynamo-memory-store';
+import { MEMORY_TABLE } from '../../services/adapters/memory/tables';
+import { MEMORY_EXTRA } from '../../services/hydration/memory-store';
 import { CATALOG, type CatalogEntry } from '../../services/catalog';
 import type { ServiceDeps } from '../../services/deps';
 import { DynamoDbEventStore } from '../../services/kernel/dynamodb-event-store';
@@ -182,7 +185,11 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
       blobs,
       scheduler,
       idempotencyFor: () => new DynamoDBPersistenceLayer({ tableName: tableName(IDEMPOTENCY_TABLE, prefix), awsSdkV3Client: dynamo }),
-      extras: { ...views, ...createProgressStores({ client: dynamo, prefix }), ...(options.watchdog ? { [WATCHDOG_CONFIG_EXTRA]: options.watchdog } : {}) },
+      extras: {
+        ...views,
+        ...createProgressStores({ client: dynamo, prefix }),
+        // Memory of earlier tasks per repository, recalled into prompts (relevance-ranked, ≤ 2,000 tokens).
+        [MEMORY_EXTRA]: new DynamoMemoryStore({ client: dynamo, tableName: tableName(MEMORY_TABLE, prefix) }), ...(options.watchdog ? { [WATCHDOG_CONFIG_EXTRA]: options.watchdog } : {}) },
     };
     agents?.attach(deps);
     const reportLogger = createLogger('session-monitor');

@@ -1,8 +1,8 @@
 /**
  * ContextSource: the port hydration assembles a task's prompt through. The basic implementation
- * (basic-context-source.ts) uses the task text and the issue; the full hydration (memory, token
- * budgeting across sources, screening) will be another implementation of this port, given to the
- * service as `deps.extras.contextSource`.
+ * (basic-context-source.ts) uses the task text, the issue (sanitised and screened for prompt
+ * injection, `deps.extras.screening`) and the repository's memory (`deps.extras.memory`, optional);
+ * another implementation can be given to the service as `deps.extras.contextSource`.
  */
 import type { RepoConfig } from '../../schemas/generated/common/RepoConfig';
 import type { ContextHydrated } from '../../schemas/generated/events/ContextHydrated.v1';

@@ -13,6 +13,8 @@ import type { ServiceDeps } from '../deps';
 import { loadRepoConfig, loadTask, taskStream } from '../session/streams';
 import { taskDecider } from '../task/task-decider';
 import { BasicContextSource } from './basic-context-source';
+import { MEMORY_EXTRA, type MemoryStore } from './memory-store';
+import { SCREENING_EXTRA, type Screening } from './screening';
 import { CONTEXT_SOURCE_EXTRA, HydrationError, type ContextSource, type Hydrated, type HydrationInput } from './context-source';
 
 export type HydrationOutcome =
@@ -22,14 +24,23 @@ export type HydrationOutcome =
 
 export type HydrationDeps = Pick<ServiceDeps, 'store' | 'git' | 'blobs' | 'extras'>;
 
-/** `deps.extras.contextSource` when given, else the basic context source on the deps' git provider and blob store. */
+/**
+ * `deps.extras.contextSource` when given, else the basic context source on the deps' git provider
+ * and blob store, with `deps.extras.screening` (default rule-based) and `deps.extras.memory` (optional).
+ */
 export function contextSourceOf(deps: HydrationDeps): ContextSource {
   const given = deps.extras[CONTEXT_SOURCE_EXTRA] as ContextSource | undefined;
   if (given !== undefined) {
     if (typeof given?.hydrate !== 'function') throw new Error(`deps.extras.${CONTEXT_SOURCE_EXTRA} must implement ContextSource (a hydrate(task) method)`);
     return given;
   }
-  return new BasicContextSource({ git: deps.git, blobs: deps.blobs });
+  const screening = deps.extras[SCREENING_EXTRA] as Screening | undefined;
+  if (screening !== undefined && typeof screening?.screen !== 'function') throw new Error(`deps.extras.${SCREENING_EXTRA} must implement Screening (a screen(texts) method)`);
+  const memory = deps.extras[MEMORY_EXTRA] as MemoryStore | undefined;
+  if (memory !== undefined && (typeof memory?.recall !== 'function' || typeof memory.write !== 'function')) {
+    throw new Error(`deps.extras.${MEMORY_EXTRA} must implement MemoryStore (recall and write methods)`);
+  }
+  return new BasicContextSource({ git: deps.git, blobs: deps.blobs, ...(screening ? { screening } : {}), ...(memory ? { memory } : {}) });
 }
 
 export async function hydrateTask(
