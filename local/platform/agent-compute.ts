@@ -29,6 +29,8 @@ export interface AgentComputeOptions {
   readonly heartbeatSeconds?: number;
   /** Folders the sandboxed agent may read besides its workspace (the blob store, for prompts and trajectories). */
   readonly readOnlyPaths?: readonly string[];
+  /** Variables the agent gets on purpose (model provider credentials such as ANTHROPIC_API_KEY); nothing else of the platform's. */
+  readonly env?: Readonly<Record<string, string>>;
 }
 
 export interface AgentCompute {
@@ -69,7 +71,7 @@ export async function startAgentCompute(options: AgentComputeOptions): Promise<A
     repoRoot: ROOT,
     payload,
     // The agent gets the forge token to clone and push; nothing else of the platform's.
-    env: { ABCA_GIT_TOKEN: forgeToken },
+    env: { ...options.env, ABCA_GIT_TOKEN: forgeToken },
     stopGraceMs: options.stopGraceMs,
     readOnlyPaths: options.readOnlyPaths,
     onExit: (exit) => {

@@ -82,7 +82,14 @@ export interface PlatformOptions {
    * `agent/main.ts` with this harness per session. Without it, the test compute ends sessions on
    * its own (tests, benchmarks).
    */
-  readonly agents?: { readonly harness: HarnessSpec; readonly forgePort?: number; readonly stopGraceMs?: number; readonly reportGraceMs?: number };
+  readonly agents?: {
+    readonly harness: HarnessSpec;
+    readonly forgePort?: number;
+    readonly stopGraceMs?: number;
+    readonly reportGraceMs?: number;
+    /** Variables given to agents on purpose (e.g. ANTHROPIC_API_KEY / ANTHROPIC_BASE_URL for the claude harness). */
+    readonly env?: Readonly<Record<string, string>>;
+  };
   /** Requests a watchdog sweep this often (in addition to, or instead of, the catalog's schedule). */
   readonly sweepEveryMs?: number;
   readonly log?: (message: string, fields?: Record<string, unknown>) => void;
