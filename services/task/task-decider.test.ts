@@ -353,6 +353,12 @@ describe('cancellation', () => {
     expect(err.message).toContain("finalization wins: the task's result is being recorded");
   });
 
+  it('a session stopped by the cancellation, with nothing to show, ends CANCELLED (its report outran the confirmation)', () => {
+    const stoppedReport = { type: 'SessionEnded' as const, data: { sessionId: SESSION, outcome: 'error' as const, error: 'the session was stopped (SIGTERM)', turns: 1, costUsd: 0.01, commits: 1, prUrl: null, prNumber: null, buildPassed: null, lintPassed: null } };
+    const stopped = [...HISTORIES.RUNNING_CANCEL_REQUESTED, stoppedReport];
+    given(stopped).when({ type: 'FinalizeTask', prUrl: null, prNumber: null, commitsOnBranch: 1 }).then([{ type: 'TaskCancelled', data: { previousStatus: 'FINALIZING' } }]);
+  });
+
   it('finalization wins: the session ended before the stop was confirmed', () => {
     const endedWhileStopping = [...HISTORIES.RUNNING_CANCEL_REQUESTED, ev.ended];
     given(endedWhileStopping).when(C.ConfirmCancellation).thenNothing();

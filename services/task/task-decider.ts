@@ -275,6 +275,10 @@ function finalize(c: FinalizeTask, task: Task): TaskEvent[] {
   if (result.status === 'COMPLETED') {
     return [{ type: 'TaskCompleted', data: { prUrl: result.prUrl, prNumber: result.prNumber, warning: result.warning } }];
   }
+  // The session ended because a cancellation stopped it (its report can outrun the cancellation
+  // service's confirmation): without a result to show, the task ends as the user asked, CANCELLED.
+  // Work that did produce a result (a PR, commits) still completes: finalization wins.
+  if (task.cancelRequested) return [{ type: 'TaskCancelled', data: { previousStatus: 'FINALIZING' } }];
   return [{ type: 'TaskFailed', data: { code: result.code, reason: result.reason } }];
 }
 
