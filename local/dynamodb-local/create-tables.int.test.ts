@@ -18,7 +18,14 @@ afterAll(async () => {
 
 test('the global setup created the test tables and set the prefix', async () => {
   const client = testDynamoClient();
-  const { TableNames } = await client.send(new ListTablesCommand({}));
+  // Every page: other test files create tables of their own under random prefixes (> 100 at times).
+  const TableNames: string[] = [];
+  let start: string | undefined;
+  do {
+    const page = await client.send(new ListTablesCommand({ ExclusiveStartTableName: start }));
+    TableNames.push(...(page.TableNames ?? []));
+    start = page.LastEvaluatedTableName;
+  } while (start);
   client.destroy();
   expect(process.env.ABCA_TABLE_PREFIX).toBe('test');
   expect(TableNames).toEqual(expect.arrayContaining(['test-events', 'test-idempotency']));
