@@ -33,6 +33,12 @@ export interface HarnessResult {
   readonly error: string | null;
   readonly turns: number;
   readonly costUsd: number;
+  /**
+   * The agent itself died (killed by a signal, or the harness threw) rather than finishing with an
+   * error. Its work is incomplete and unverified: the runtime saves and pushes it to the branch but
+   * opens no pull request, so the task fails (AGENT_ERROR) instead of completing with a warning.
+   */
+  readonly crashed?: boolean;
 }
 
 export interface HarnessContext {

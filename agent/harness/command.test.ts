@@ -54,6 +54,13 @@ describe('CommandHarness', () => {
     expect(result.outcome).toBe('error');
     expect(result.error).toMatch(/^sh exited with code 7: working\nmodel refused$/);
     expect(events.at(-1)).toMatchObject({ kind: 'error' });
+    expect(result.crashed).toBeUndefined();
+  });
+
+  it('reports an agent killed by a signal it was not sent as a crash', async () => {
+    const { result } = await run(['sh', '-c', 'echo half done > partial.md; kill -SEGV $$'], 'stdin');
+    expect(result).toMatchObject({ outcome: 'error', crashed: true });
+    expect(result.error).toMatch(/^sh killed by SIGSEGV/);
   });
 
   it('reports a command that cannot start', async () => {
@@ -70,6 +77,7 @@ describe('CommandHarness', () => {
     expect(Date.now() - started).toBeLessThan(5_000);
     expect(result).toMatchObject({ outcome: 'error' });
     expect(result.error).toMatch(/aborted/);
+    expect(result.crashed).toBeUndefined();
     expect(readFileSync(path.join(dir, 'term.txt'), 'utf8').trim()).toBe('got-term');
   });
 

@@ -12,7 +12,8 @@
  *   the cost is 0 (the runtime cannot know it).
  * - stderr is kept (its tail) for the error message.
  * - The abort signal sends SIGTERM to the agent's process group (SIGKILL 5 s later).
- * - Outcome: exit code 0 → success, anything else → error.
+ * - Outcome: exit code 0 → success, anything else → error; killed by a signal we did not send → a crash
+ *   (HarnessResult.crashed: the work is pushed, no pull request is opened).
  */
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -84,7 +85,9 @@ export class CommandHarness implements AgentHarness {
       const tail = result.outputTail.trim().slice(-1500);
       const error = `${this.options.command[0]} ${describeExit(result)}${tail ? `: ${tail}` : ''}`;
       context.progress({ kind: 'error', message: error });
-      return { outcome: 'error', error, turns, costUsd };
+      // Killed by a signal it was not sent by us (SIGSEGV, SIGKILL from the OOM killer…): a crash.
+      const crashed = result.signal !== null && !result.aborted && !result.timedOut;
+      return { outcome: 'error', error, turns, costUsd, ...(crashed ? { crashed } : {}) };
     } finally {
       if (promptDir) await rm(promptDir, { recursive: true, force: true });
     }

@@ -192,7 +192,7 @@ describe('runSession', () => {
     expect(origin.head(testPayload(origin).branchName)).not.toBeNull();
   });
 
-  it('a harness that throws is an error, and the work is saved', async () => {
+  it('a harness that throws is a crash: the work is saved and pushed, not verified, no PR', async () => {
     const out = await session(
       { harness: { type: 'command', command: ['x'], promptVia: 'stdin' } },
       {
@@ -205,8 +205,10 @@ describe('runSession', () => {
         },
       },
     );
-    expect(out.report).toMatchObject({ outcome: 'error', error: 'the command harness failed: boom', commits: 1 });
+    expect(out.report).toMatchObject({ outcome: 'error', commits: 1, prUrl: null, prNumber: null, buildPassed: null });
+    expect(out.report.error).toBe(`the agent crashed: the command harness failed: boom; its partial work is on branch ${testPayload(origin).branchName} (not verified, no pull request)`);
     expect(origin.show(testPayload(origin).branchName, 'partial.txt')).toBe('partial');
+    expect(prs.calls).toEqual([]);
   });
 
   it('says when the final report could not be delivered; memory failures do not fail the session', async () => {

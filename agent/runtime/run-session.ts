@@ -15,6 +15,9 @@
  *   save, verify and report; the session then ends with an error (the work is on the branch).
  * - Gating (verify.ts): a failure the gating counts ends the session with an error and NO pull
  *   request (with one, result inference would call the task completed); the branch is pushed.
+ * - A crashed agent (HarnessResult.crashed: killed by a signal, or the harness threw): its work is
+ *   saved and pushed but not verified, and no pull request is opened (half-done work is not a
+ *   reviewable change); the session reports the crash, so the task fails with the branch named.
  * - A pull request is ensured only when the branch has commits of its own; with none, the session
  *   reports success with 0 commits (result inference: FAILED NO_CHANGES) or the harness's error.
  * - The final report is the last thing; `reportDelivered` says whether Telemetry took it.
@@ -178,10 +181,13 @@ export async function runSession(deps: RunSessionDeps): Promise<SessionOutcome> 
         nudges: deps.nudges ?? (() => []),
       });
     } catch (err) {
-      harnessResult = { outcome: 'error', error: `the ${deps.harness.type} harness failed: ${errorMessage(err)}`, turns: 0, costUsd: 0 };
+      harnessResult = { outcome: 'error', error: `the ${deps.harness.type} harness failed: ${errorMessage(err)}`, turns: 0, costUsd: 0, crashed: true };
     }
     milestone('harness_finished', `${harnessResult.outcome}, ${harnessResult.turns} turns, $${harnessResult.costUsd.toFixed(2)}`);
-    if (harnessResult.outcome === 'error' && !cancel.aborted) errors.push(harnessResult.error ?? `the ${deps.harness.type} harness reported an error`);
+    if (harnessResult.outcome === 'error' && !cancel.aborted) {
+      const error = harnessResult.error ?? `the ${deps.harness.type} harness reported an error`;
+      errors.push(harnessResult.crashed ? `the agent crashed: ${error}` : error);
+    }
     if (deadlineHit && !cancel.aborted) errors.push(`the harness was stopped at the session deadline (${payload.deadlineAt})`);
 
     lastSave = await net.run('harness finished');
@@ -193,6 +199,9 @@ export async function runSession(deps: RunSessionDeps): Promise<SessionOutcome> 
 
     if (lastSave.commitsAhead === 0) {
       milestone('no_changes', 'the branch has no commits: nothing to verify, no pull request');
+    } else if (harnessResult.crashed && !cancel.aborted) {
+      milestone('no_pull_request', `the agent crashed: its partial work (${lastSave.commitsAhead} commits) is on ${branch.branch}, unverified; no pull request`);
+      errors.push(`its partial work is on branch ${branch.branch} (not verified, no pull request)`);
     } else {
       verification = await verify({
         git,

@@ -6,7 +6,7 @@ import { isPermanentStartError, ComputeStartError } from '../session/compute-err
 test('defaults, and overrides on top (undefined keeps the default)', () => {
   expect(watchdogConfig()).toEqual(DEFAULT_WATCHDOG_CONFIG);
   expect(watchdogConfig({ hydratingRedriveAfterSec: 10, submittedFailAfterSec: undefined })).toMatchObject({ hydratingRedriveAfterSec: 10, submittedFailAfterSec: 3600 });
-  expect(watchdogConfig({ sessionVanishedAfterSec: 90 }).sessionVanishedAfterSec).toBe(90);
+  expect(watchdogConfig({ heartbeatTimeoutSec: 90 }).heartbeatTimeoutSec).toBe(90);
 });
 
 test('refuses negative, non-numeric and inverted thresholds', () => {

@@ -9,12 +9,16 @@
  *   hydratingFailAfterSec        1800  ... and when a re-drive fails this long after admission → STRANDED
  *   deadlineGraceSec             60    RUNNING this long past deadlineAt (the schedule did not fire) → TIMED_OUT
  *   cancellationRedriveAfterSec  120   RUNNING with a cancellation requested this long ago → re-driven
- *   sessionVanishedAfterSec      null  RUNNING, compute has said the session is 'ended' or 'unknown' for
- *                                      this long (first sighting kept in the watchdog's memory), and
- *                                      nothing was heard from it for as long (session start, or last
- *                                      heartbeat when deps.extras.heartbeats is given) → FAILED
- *                                      HEARTBEAT_LOST; null: the repository's
- *                                      session.heartbeatTimeoutSeconds (300 by default)
+ *   heartbeatTimeoutSec          null  the heartbeat limit; null: the repository's
+ *                                      session.heartbeatTimeoutSeconds (300 by default). RUNNING and
+ *                                      - the compute still runs the session but nothing was heard from
+ *                                        its agent for this long (last heartbeat or progress, else the
+ *                                        session start; needs deps.extras.heartbeats) → the agent is
+ *                                        hung: FAILED HEARTBEAT_LOST and the session is stopped;
+ *                                      - or compute has said the session is 'ended' or 'unknown' for
+ *                                        this long (first sighting kept in the watchdog's memory) and
+ *                                        nothing was heard from it for as long → it vanished: FAILED
+ *                                        HEARTBEAT_LOST
  *   finalizingRedriveAfterSec    120   FINALIZING this long after the session ended → finalizer re-driven
  *   finalizingFailAfterSec       3600  ... and when a re-drive fails this long after → FAILED STRANDED
  *   staleSlotAfterSec            60    a task that ended this long ago but still holds a user's slot
@@ -35,7 +39,7 @@ export interface WatchdogConfig {
   readonly hydratingFailAfterSec: number;
   readonly deadlineGraceSec: number;
   readonly cancellationRedriveAfterSec: number;
-  readonly sessionVanishedAfterSec: number | null;
+  readonly heartbeatTimeoutSec: number | null;
   readonly finalizingRedriveAfterSec: number;
   readonly finalizingFailAfterSec: number;
   readonly staleSlotAfterSec: number;
@@ -51,7 +55,7 @@ export const DEFAULT_WATCHDOG_CONFIG: WatchdogConfig = Object.freeze({
   hydratingFailAfterSec: 1800,
   deadlineGraceSec: 60,
   cancellationRedriveAfterSec: 120,
-  sessionVanishedAfterSec: null,
+  heartbeatTimeoutSec: null,
   finalizingRedriveAfterSec: 120,
   finalizingFailAfterSec: 3600,
   staleSlotAfterSec: 60,
@@ -67,7 +71,7 @@ export const WATCHDOG_CONFIG_EXTRA = 'watchdogConfig';
 export function watchdogConfig(overrides: Partial<WatchdogConfig> = {}): WatchdogConfig {
   const config = { ...DEFAULT_WATCHDOG_CONFIG, ...stripUndefined(overrides) };
   for (const [key, value] of Object.entries(config)) {
-    if (key === 'sessionVanishedAfterSec' && value === null) continue;
+    if (key === 'heartbeatTimeoutSec' && value === null) continue;
     const min = key === 'pageSize' || key === 'maxTasksPerStatus' ? 1 : 0;
     if (typeof value !== 'number' || !Number.isFinite(value) || value < min) {
       throw new Error(`Watchdog config: ${key} must be a number of at least ${min} (got ${JSON.stringify(value)}).`);

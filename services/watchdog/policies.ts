@@ -8,7 +8,9 @@
  *   HYDRATING   no progress for hydratingRedriveAfterSec → hydration (or, once hydrated, the session
  *               start); a re-drive that fails after hydratingFailAfterSec → FAILED STRANDED
  *   RUNNING     past deadlineAt + grace → TIMED_OUT (+ stop); a cancellation not completed after
- *               cancellationRedriveAfterSec → re-driven; compute says the session is ended/unknown,
+ *               cancellationRedriveAfterSec → re-driven; compute runs the session but its agent has
+ *               been silent (no heartbeat or progress) for the heartbeat limit → FAILED HEARTBEAT_LOST
+ *               (+ stop: the agent is hung); compute says the session is ended/unknown,
  *               has said so for the whole limit, and nothing was heard from it for as long →
  *               FAILED HEARTBEAT_LOST (+ stop, deadline unscheduled)
  *   FINALIZING  not finalized after finalizingRedriveAfterSec → finalizer; a re-drive that fails after
@@ -157,23 +159,30 @@ export async function checkRunning(ctx: WatchdogContext, config: WatchdogConfig,
   }
 
   const compute = ctx.deps.compute(session.computeType);
-  if (!compute.describe) return [];
-  const liveness = await compute.describe({ computeType: compute.type, sessionId: session.sessionId });
+  const heartbeats = ctx.deps.extras[HEARTBEATS_EXTRA] as HeartbeatSource | undefined;
+  const lastHeartbeat = heartbeats ? await heartbeats.lastHeartbeatAt(task.taskId) : null;
+  // The agent's last sign of life: its latest heartbeat or progress, else the session start.
+  const lastSignMs = Math.max(Date.parse(session.startedAt), lastHeartbeat ? Date.parse(lastHeartbeat) : 0);
+  const lastSign = new Date(lastSignMs).toISOString();
+  const silentMs = ctx.now.getTime() - lastSignMs;
+  const limitSec = config.heartbeatTimeoutSec ?? (await loadRepoConfig(ctx.deps.store, task.repo)).session.heartbeatTimeoutSeconds;
+  const limitMs = limitSec * SEC;
+  const liveness = compute.describe ? await compute.describe({ computeType: compute.type, sessionId: session.sessionId }) : 'running';
+
   if (liveness === 'running') {
     ctx.notRunningSince?.delete(task.taskId);
-    return [];
+    // Without a heartbeat source silence cannot be told from a quiet agent: leave it to the deadline.
+    if (!heartbeats || silentMs < limitMs) return [];
+    const reason =
+      `The agent of session ${session.sessionId} went silent: nothing was heard from it since ${lastSign}, longer than the heartbeat limit of ${formatSeconds(limitSec)}, ` +
+      `although the ${session.computeType} compute still runs it (the agent is hung). The session was stopped; work it pushed is on branch ${task.branchName}. Submit the task again.`;
+    return [await failAndStop(ctx, task, session.sessionId, reason)];
   }
   // Not running at compute: its final report may still be on its way. Fail only when the session
   // was seen gone for the whole limit AND nothing was heard from it for as long.
   const firstSeen = ctx.notRunningSince?.get(task.taskId) ?? ctx.now.getTime();
   ctx.notRunningSince?.set(task.taskId, firstSeen);
-  const heartbeats = ctx.deps.extras[HEARTBEATS_EXTRA] as HeartbeatSource | undefined;
-  const lastHeartbeat = heartbeats ? await heartbeats.lastHeartbeatAt(task.taskId) : null;
-  const lastSignMs = Math.max(Date.parse(session.startedAt), lastHeartbeat ? Date.parse(lastHeartbeat) : 0);
-  const lastSign = new Date(lastSignMs).toISOString();
-  const limitSec = config.sessionVanishedAfterSec ?? (await loadRepoConfig(ctx.deps.store, task.repo)).session.heartbeatTimeoutSeconds;
-  const limitMs = limitSec * SEC;
-  if (ctx.now.getTime() - lastSignMs < limitMs || ctx.now.getTime() - firstSeen < limitMs) {
+  if (silentMs < limitMs || ctx.now.getTime() - firstSeen < limitMs) {
     ctx.logger.debug('session not running at compute; waiting for its report', { taskId: task.taskId, sessionId: session.sessionId, liveness, since: new Date(firstSeen).toISOString() });
     return [];
   }
@@ -181,12 +190,17 @@ export async function checkRunning(ctx: WatchdogContext, config: WatchdogConfig,
   const reason =
     `The agent session ${session.sessionId} vanished: the ${session.computeType} compute reports it ${liveness} (since ${new Date(firstSeen).toISOString()} at least) and no final report ` +
     `arrived within ${formatSeconds(limitSec)} of its last sign of life (${lastSign}). Work it pushed is on branch ${task.branchName}; submit the task again.`;
+  return [await failAndStop(ctx, task, session.sessionId, reason)];
+}
+
+/** FAILED HEARTBEAT_LOST; then the session is stopped (its safety net pushes what it can) and the deadline dropped. */
+async function failAndStop(ctx: WatchdogContext, task: Task, sessionId: string, reason: string): Promise<WatchdogAction> {
   const failed = await failTask(ctx, task, 'HEARTBEAT_LOST', reason);
   if (failed.result === 'done') {
-    await stopQuietly(ctx, task, session.sessionId);
+    await stopQuietly(ctx, task, sessionId);
     await cancelDeadline(ctx.deps.scheduler, task.taskId).catch((err) => ctx.logger.warn('could not cancel the deadline', { taskId: task.taskId, error: errorMessage(err) }));
   }
-  return [failed];
+  return failed;
 }
 
 // ── FINALIZING ──────────────────────────────────────────────────────────────────────────────────

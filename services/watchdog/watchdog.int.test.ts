@@ -171,6 +171,43 @@ describe('sweep', () => {
     expect(await sweep()).toEqual([]);
   });
 
+  test('a session the compute still runs but whose agent went silent for the heartbeat limit → FAILED HEARTBEAT_LOST, and it is stopped', async () => {
+    const lastSeen = new Map<string, string>();
+    h = await createHarness({ compute: { script: () => ({ behaviour: 'hang' }) }, extras: { heartbeats: { lastHeartbeatAt: async (id: string) => lastSeen.get(id) ?? null } } });
+    await h.onboard(REPO, { session: { heartbeatTimeoutSeconds: 120 } });
+    const taskId = await running();
+    h.clock.advance(100_000);
+    lastSeen.set(taskId, h.clock.now().toISOString()); // a heartbeat at +100 s
+    h.clock.advance(119_000);
+    expect(await sweep()).toEqual([]); // 119 s of silence: under the limit
+    expect(h.compute.wasStopped(sessionIdFor(taskId))).toBe(false);
+    h.clock.advance(1_000);
+
+    const actions = await sweep();
+
+    expect(actions).toEqual([expect.objectContaining({ taskId, status: 'RUNNING', action: 'fail', detail: 'HEARTBEAT_LOST', result: 'done' })]);
+    const failed = await h.last(taskId, 'TaskFailed');
+    expect(failed.data).toMatchObject({ code: 'HEARTBEAT_LOST', reason: expect.stringContaining('went silent') });
+    expect((failed.data as { reason: string }).reason).toContain(lastSeen.get(taskId));
+    expect(h.compute.wasStopped(sessionIdFor(taskId))).toBe(true);
+    expect(await h.scheduler.get(deadlineScheduleName(taskId))).toBeUndefined();
+    await h.pump();
+    await expectIdleSweep();
+  });
+
+  test('an agent that keeps sending heartbeats is left alone however long it runs', async () => {
+    const lastSeen = new Map<string, string>();
+    h = await createHarness({ compute: { script: () => ({ behaviour: 'hang' }) }, extras: { heartbeats: { lastHeartbeatAt: async (id: string) => lastSeen.get(id) ?? null } } });
+    await h.onboard(REPO, { session: { heartbeatTimeoutSeconds: 120 } });
+    const taskId = await running();
+    for (let i = 0; i < 10; i++) {
+      h.clock.advance(60_000);
+      lastSeen.set(taskId, h.clock.now().toISOString());
+      expect(await sweep()).toEqual([]);
+    }
+    expect((await h.task(taskId)).status).toBe('RUNNING');
+  });
+
   test('a queued task past the queue maximum age → FAILED QUEUE_TIMEOUT; the running one is untouched', async () => {
     h = await createHarness({ compute: { script: () => ({ behaviour: 'hang' }) }, admission: { maxActiveTasks: 1, queueMaxAgeMs: 10 * MIN } });
     await h.onboard();

@@ -47,7 +47,7 @@ const options: PlatformOptions = {
     cancellationRedriveAfterSec: 2,
     finalizingRedriveAfterSec: 2,
     staleSlotAfterSec: 2,
-    sessionVanishedAfterSec: 2,
+    heartbeatTimeoutSec: 2,
     deadlineGraceSec: 1,
   },
 };

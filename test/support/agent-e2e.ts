@@ -11,6 +11,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Platform, PlatformOptions } from '../../local/platform/platform';
 import type { ReplayStep } from '../../agent/harness/replay';
+import type { HarnessSpec } from '../../agent/contracts';
 import { startTestPlatform, TEST_REPO, waitUntil } from './platform';
 
 export const TERMINAL = ['COMPLETED', 'FAILED', 'TIMED_OUT', 'CANCELLED'];
@@ -23,7 +24,7 @@ export interface AgentE2e {
 
 export async function startAgentPlatform(
   steps: readonly ReplayStep[],
-  options: { stopGraceMs?: number; reportGraceMs?: number; platform?: Partial<PlatformOptions> } = {},
+  options: { stopGraceMs?: number; reportGraceMs?: number; heartbeatSeconds?: number; harness?: HarnessSpec; platform?: Partial<PlatformOptions> } = {},
 ): Promise<AgentE2e> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'abca-agent-e2e-'));
   chmodSync(dataDir, 0o755);
@@ -35,7 +36,8 @@ export async function startAgentPlatform(
     dataDir,
     ...options.platform,
     agents: {
-      harness: { type: 'replay', trajectoryRef: pathToFileURL(trajectory).href },
+      harness: options.harness ?? { type: 'replay', trajectoryRef: pathToFileURL(trajectory).href },
+      heartbeatSeconds: options.heartbeatSeconds,
       reportGraceMs: options.reportGraceMs ?? 3_000,
       stopGraceMs: options.stopGraceMs ?? 5_000,
     },

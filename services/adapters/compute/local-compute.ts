@@ -37,7 +37,7 @@
  * is chowned to it, and every directory above the workspace must be traversable by it).
  *
  * Process tree. The child is the leader of its own process group (detached; inside bwrap the sandbox
- * has its own session). stopSession sends SIGTERM to the agent's process groups (never to the bwrap
+ * has its own session). stopSession sends SIGTERM (then SIGCONT, so a stopped agent handles it) to the agent's process groups (never to the bwrap
  * monitor: it would take the sandbox down at once), waits up to `stopGraceMs` (default 30 s) for the
  * agent's safety-net push and exit, then SIGKILLs whatever is left of the tree (process groups and
  * every descendant seen, by pid AND start time, so a recycled pid is never hit).
@@ -566,6 +566,9 @@ export class LocalCompute implements ComputeStrategy {
     if (record.sandbox === 'bwrap') termGroups.delete(root?.pgid ?? pid);
     else termGroups.add(pid);
     for (const pgid of termGroups) signalGroup(pgid, 'SIGTERM');
+    // A stopped (frozen) agent only sees the SIGTERM once it runs again: continue it, as init
+    // systems do, so that it can still save its work within the grace period.
+    for (const pgid of termGroups) signalGroup(pgid, 'SIGCONT');
     this.logger.info('local compute: SIGTERM sent; waiting for the agent', { sessionId: id, pid, graceMs: this.graceMs });
 
     await waitUntil(() => !isAlive(pid, startTicks), this.graceMs);
