@@ -23,14 +23,15 @@ export interface AgentE2e {
 }
 
 export async function startAgentPlatform(
-  steps: readonly ReplayStep[],
+  /** The replay trajectory; a function gets the data dir (to name host paths in a step). */
+  steps: readonly ReplayStep[] | ((dataDir: string) => readonly ReplayStep[]),
   options: { stopGraceMs?: number; reportGraceMs?: number; heartbeatSeconds?: number; harness?: HarnessSpec; platform?: Partial<PlatformOptions> } = {},
 ): Promise<AgentE2e> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'abca-agent-e2e-'));
   chmodSync(dataDir, 0o755);
   const trajectory = path.join(dataDir, 'blobs', 'trajectories', 'scenario.json');
   mkdirSync(path.dirname(trajectory), { recursive: true });
-  writeFileSync(trajectory, JSON.stringify({ version: 1, steps, result: { turns: 1, costUsd: 0.01 } }));
+  writeFileSync(trajectory, JSON.stringify({ version: 1, steps: typeof steps === 'function' ? steps(dataDir) : steps, result: { turns: 1, costUsd: 0.01 } }));
   chmodSync(trajectory, 0o644);
   const platform = await startTestPlatform({
     dataDir,
