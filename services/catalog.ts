@@ -14,6 +14,8 @@ import { createSessionService } from './session/service';
 import { createFinalizerService } from './finalizer/service';
 import { createCancellationService } from './cancellation/service';
 import { createWatchdogService } from './watchdog/service';
+import { createMemoryService, MEMORY_EVENT_TYPES } from './memory/service';
+import { createNudgeDeliveryService, NUDGE_DELIVERY_EVENT_TYPES } from './nudge-delivery/service';
 import { createTaskViewProjector } from '../projections/task-view/service';
 import { createConcurrencyViewProjector } from '../projections/concurrency-view/service';
 
@@ -100,6 +102,16 @@ export const CATALOG: readonly CatalogEntry[] = [
   },
   {
     ...defaults,
+    name: 'nudge-delivery',
+    description: "Writes each nudge to its task's inbox in the blob store, where the running agent reads it between turns.",
+    pattern: taskEvents(...NUDGE_DELIVERY_EVENT_TYPES),
+    create: createNudgeDeliveryService,
+    lambdaEntry: 'services/nudge-delivery/handler.ts',
+    // Same event, same blob key, same bytes: a redelivery rewrites the file identically.
+    idempotentByConstruction: true,
+  },
+  {
+    ...defaults,
     name: 'watchdog',
     description: 'Session deadlines, stranded tasks per state, queue maximum age: re-drives what it can, fails what it must.',
     pattern: { $or: [{ source: ['abca.scheduler'], 'detail-type': ['SessionDeadlineReached'] }, { source: ['abca.watchdog'], 'detail-type': ['SweepRequested'] }] },
@@ -109,6 +121,14 @@ export const CATALOG: readonly CatalogEntry[] = [
     timeoutSeconds: 300,
     batchSize: 1,
     reservedConcurrency: 1,
+  },
+  {
+    ...defaults,
+    name: 'memory',
+    description: "Writes each finished task's episode (what was asked, how it ended) to the repository's memory, recalled into later prompts.",
+    pattern: taskEvents(...MEMORY_EVENT_TYPES),
+    create: createMemoryService,
+    lambdaEntry: 'services/memory/handler.ts',
   },
   {
     ...defaults,

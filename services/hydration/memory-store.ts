@@ -1,7 +1,7 @@
 /**
  * MemoryStore: what the platform remembers about a repository across tasks (episodes: what a task
  * learned, what worked, what failed). Hydration recalls the items most relevant to a task, capped
- * at `maxTokens` (≤ MAX_MEMORY_TOKENS); the finalizer writes an episode when a task ends.
+ * at `maxTokens` (≤ MAX_MEMORY_TOKENS); the memory service (services/memory) writes an episode when a task ends.
  * Adapters: DynamoDB (services/adapters/memory/dynamo-memory-store.ts, local relevance ranking).
  */
 export interface MemoryEpisode {

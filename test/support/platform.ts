@@ -3,6 +3,7 @@
  * fresh table prefix, submit tasks, and wait for views.
  */
 import { startPlatform, type Platform, type PlatformOptions } from '../../local/platform/platform';
+import { CATALOG } from '../../services/catalog';
 import { onboardRepo } from '../../services/repo/onboard-repo';
 import { submitTask, type SubmitTaskInput } from '../../services/task/submit-task';
 import { uniquePrefix, testEndpoint } from './dynamo';
@@ -47,7 +48,7 @@ export async function describeProgress(platform: Platform, taskIds: readonly str
     const types = (await platform.store.readStream({ type: 'Task', id })).map((e) => e.type);
     if (!['TaskCompleted', 'TaskFailed', 'TaskCancelled', 'TaskTimedOut'].includes(types.at(-1) ?? '')) lines.push(`${id}: ${types.join(' → ')}`);
   }
-  for (const name of ['admission', 'hydration', 'session', 'finalizer', 'cancellation', 'watchdog', 'task-view', 'concurrency-view']) {
+  for (const { name } of CATALOG) {
     const [queued, dead] = await Promise.all([platform.eventBridge.peekQueue(`abca-${name}`), platform.eventBridge.peekQueue(`abca-${name}-dlq`)]);
     if (queued.length || dead.length) lines.push(`queue abca-${name}: ${queued.length} waiting, ${dead.length} dead-lettered`);
   }
