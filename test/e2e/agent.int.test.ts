@@ -11,6 +11,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Platform } from '../../local/platform/platform';
 import { startTestPlatform, submit, TEST_REPO, waitUntil } from '../support/platform';
+import { MEMORY_EXTRA, type MemoryStore } from '../../services/hydration/memory-store';
 
 let platform: Platform;
 const dataDir = mkdtempSync(path.join(os.tmpdir(), 'abca-agent-e2e-'));
@@ -60,4 +61,12 @@ test('submit → the real agent opens a pull request on the forge → COMPLETED'
   expect(await platform.agents!.git.countCommitsAhead(TEST_REPO, view.branchName)).toBeGreaterThanOrEqual(1);
   const ended = (await platform.store.readStream({ type: 'Task', id: taskId })).find((e) => e.type === 'SessionEnded')!;
   expect(ended.data).toMatchObject({ outcome: 'success', turns: 2, costUsd: 0.05, commits: 1 });
+
+  // The episode is in the repository's memory, for the next task's prompt.
+  const memory = platform.deps.extras[MEMORY_EXTRA] as MemoryStore;
+  const recalled = await waitUntil(async () => {
+    const items = await memory.recall(TEST_REPO, 'contributing guide', { maxTokens: 2_000 });
+    return items.length > 0 ? items : undefined;
+  }, 10_000, 'the memory episode');
+  expect(recalled[0]!.text).toContain(`with pull request ${view.prUrl}`);
 }, 180_000);
