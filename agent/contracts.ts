@@ -20,6 +20,23 @@ export interface SessionPayload extends SessionInput {
   readonly verify: { readonly build: readonly string[]; readonly test: readonly string[]; readonly lint: readonly string[]; readonly gating: 'strict' | 'regression_only' | 'informational' };
   readonly telemetry: { readonly streamName: string; readonly endpoint?: string; readonly region: string };
   readonly heartbeatSeconds: number;
+  /**
+   * The task's nudge inbox, a folder of InboxNudge files (file:///…/nudges/<taskId>/, or
+   * s3://bucket/nudges/<taskId>/ later). Absent in older payloads: the session gets no nudges.
+   */
+  readonly nudgesRef?: string;
+}
+
+/**
+ * One nudge in a task's inbox: the nudge-delivery service writes each NudgeReceived as
+ * `<zero-padded stream sequence>-<event id>.json`, so the file names sort in the order the nudges
+ * were recorded; the agent delivers each file's message once.
+ */
+export interface InboxNudge {
+  readonly nudgeId: string;
+  readonly message: string;
+  /** When the nudge was recorded (the event's occurredAt). */
+  readonly at: string;
 }
 
 export type HarnessSpec =

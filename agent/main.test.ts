@@ -168,6 +168,12 @@ describe('parsePayload / parseArgs', () => {
       expect(() => parsePayload('nope')).toThrow('not valid JSON');
       expect(() => parsePayload(JSON.stringify({ ...payload, harness: { type: 'command', command: [] } }))).toThrow('a command harness needs');
       expect(() => parsePayload(JSON.stringify({ ...payload, verify: { build: [], test: [], lint: [], gating: 'lenient' } }))).toThrow('gating');
+      // nudgesRef is optional: payloads from before nudges still parse.
+      expect(payload.nudgesRef).toBeUndefined();
+      const withInbox = { ...payload, nudgesRef: 'file:///blobs/nudges/T-1/' };
+      expect(parsePayload(JSON.stringify(withInbox))).toEqual(withInbox);
+      expect(() => parsePayload(JSON.stringify({ ...payload, nudgesRef: '' }))).toThrow('nudgesRef, when given, must be a non-empty string');
+      expect(() => parsePayload(JSON.stringify({ ...payload, nudgesRef: 7 }))).toThrow('nudgesRef');
     } finally {
       o.cleanup();
     }

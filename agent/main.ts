@@ -53,6 +53,8 @@ export function parsePayload(json: string): SessionPayload {
   }
   const t = p.telemetry as Record<string, unknown> | undefined;
   if (!t || typeof t.streamName !== 'string' || typeof t.region !== 'string') throw new PayloadError('telemetry needs streamName and region');
+  // Optional: payloads from before nudges have none (the session then gets no nudges).
+  if (p.nudgesRef !== undefined && (typeof p.nudgesRef !== 'string' || p.nudgesRef === '')) throw new PayloadError('nudgesRef, when given, must be a non-empty string (a file:// or s3:// folder)');
   return value as SessionPayload;
 }
 
@@ -137,6 +139,7 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv, stat
     pullRequests: adapters.pullRequests,
     telemetry: adapters.telemetry,
     memory: adapters.memory,
+    nudges: () => adapters.nudges.drain(),
     signal: controller.signal,
     log,
     onSafetyNet: (net) => {

@@ -8,6 +8,7 @@
  * - MemoryWriter → the memory store (a JSONL folder on one machine for now)
  * - BlobReader   → the prompt and the replay trajectory by reference (file:// here; s3:// through
  *                  the BlobStore port later)
+ * - NudgeInbox   → the task's nudge inbox folder (payload.nudgesRef; file:// here)
  */
 import type { FinalReport, ProgressEvent } from './contracts';
 
@@ -73,4 +74,13 @@ export interface MemoryWriter {
 
 export interface BlobReader {
   get(ref: string): Promise<Buffer>;
+}
+
+/** Messages users sent to the running agent (nudges). */
+export interface NudgeInbox {
+  /**
+   * The nudges not handed out yet, oldest first; each is handed out once. Cheap enough to call
+   * between every turn, and never throws (an inbox that cannot be read gives no nudges).
+   */
+  drain(): readonly string[];
 }

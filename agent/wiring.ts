@@ -8,6 +8,7 @@
  * | PullRequests | the GitHub client over octokit (payload.gitApiUrl: GitHub or the local forge)      |
  * | MemoryWriter | a JSONL folder when ABCA_MEMORY_DIR is set, else nothing is kept                  |
  * | BlobReader   | file:// (s3:// — TODO: the S3 BlobStore)                                          |
+ * | NudgeInbox   | the folder of payload.nudgesRef (file://); none without one, or for s3:// (TODO)  |
  * | AgentHarness | payload.harness (harness/index.ts)                                                |
  *
  * The git token comes from ABCA_GIT_TOKEN (or GITHUB_TOKEN): the compute passes it explicitly; it is
@@ -17,16 +18,18 @@ import { GitHubClient } from '../services/adapters/github/octokit-git-provider';
 import type { AgentHarness, SessionPayload } from './contracts';
 import { FileBlobReader } from './adapters/blob-reader';
 import { FileMemoryWriter, NoMemory } from './adapters/file-memory';
+import { FileNudgeInbox, NoNudges } from './adapters/file-nudge-inbox';
 import { FileTelemetry } from './adapters/file-telemetry';
 import { createHarness } from './harness/index';
-import type { BlobReader, MemoryWriter, PullRequestInfo, PullRequestRequest, PullRequests, Telemetry } from './ports';
-import type { Log } from './runtime/log';
+import type { BlobReader, MemoryWriter, NudgeInbox, PullRequestInfo, PullRequestRequest, PullRequests, Telemetry } from './ports';
+import { errorMessage, type Log } from './runtime/log';
 
 export interface AgentAdapters {
   readonly telemetry: Telemetry;
   readonly pullRequests: PullRequests;
   readonly memory: MemoryWriter;
   readonly blobs: BlobReader;
+  readonly nudges: NudgeInbox;
   readonly harness: AgentHarness;
   readonly gitToken: string | undefined;
 }
@@ -43,9 +46,24 @@ export async function buildAdapters(payload: SessionPayload, env: NodeJS.Process
     pullRequests: new GitHubPullRequests(gitHubClientFor(payload.gitApiUrl, gitToken, log)),
     memory: env.ABCA_MEMORY_DIR ? new FileMemoryWriter(env.ABCA_MEMORY_DIR) : new NoMemory(),
     blobs,
+    nudges: nudgeInboxFor(payload, log),
     harness: createHarness(payload.harness, { blobs, claude: { stderr: (line) => log('debug', `claude: ${line}`) } }),
     gitToken,
   };
+}
+
+/**
+ * The session's nudge inbox. An inbox the agent cannot read (s3:// for now) turns nudges off with a
+ * warning instead of failing the session: the task can still be done without them.
+ */
+export function nudgeInboxFor(payload: Pick<SessionPayload, 'nudgesRef'>, log: Log): NudgeInbox {
+  if (payload.nudgesRef === undefined) return new NoNudges();
+  try {
+    return new FileNudgeInbox(payload.nudgesRef, { warn: (message) => log('warn', message) });
+  } catch (err) {
+    log('warn', `nudges are off for this session: ${errorMessage(err)}`);
+    return new NoNudges();
+  }
 }
 
 async function telemetryFor(payload: SessionPayload, env: NodeJS.ProcessEnv): Promise<Telemetry> {

@@ -1,9 +1,11 @@
 import { existsSync, mkdirSync, readFileSync, symlinkSync } from 'node:fs';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { installCommitHook } from '../runtime/commit-hook';
 import { prepareBranch } from '../runtime/branch';
 import { cloneWorkspace } from '../runtime/workspace';
 import { FileBlobReader } from '../adapters/blob-reader';
+import { FileNudgeInbox } from '../adapters/file-nudge-inbox';
 import { recordingHarnessContext } from '../testing/fakes';
 import { createOrigin, git, testPayload, trailerLines, type TestOrigin } from '../testing/git-fixtures';
 import { PathOutsideWorkspaceError, ReplayHarness, TrajectoryError, parseTrajectory, resolveInWorkspace, type Trajectory } from './replay';
@@ -128,6 +130,41 @@ describe('ReplayHarness', () => {
     expect(result.error).toMatch(/aborted during step 2 of 3/);
     expect(existsSync(path.join(dir, 'a.txt'))).toBe(true);
     expect(existsSync(path.join(dir, 'b.txt'))).toBe(false);
+  });
+
+  it('acknowledges the nudges that arrived before each step and after the last, each once and in order', async () => {
+    // A real inbox folder (created by the first nudge), filled by the trajectory's own commands
+    // while it plays, as the nudge-delivery service fills it while an agent works.
+    const inboxDir = path.join(origin.dir('blobs'), 'nudges', 'T-1');
+    const inbox = new FileNudgeInbox(`${pathToFileURL(inboxDir).href}/`);
+    const nudge = (seq: number, message: string) =>
+      `mkdir -p '${inboxDir}' && printf '%s' '{"nudgeId":"n-${seq}","message":"${message}","at":"2025-01-01T00:00:0${seq}.000Z"}' > '${inboxDir}/000000000${seq}-e${seq}.json'`;
+    const context = recordingHarnessContext(dir, testPayload(origin), { nudges: () => inbox.drain() });
+    const result = await harnessFor({
+      version: 1,
+      steps: [
+        { type: 'turn', text: 'one' },
+        { type: 'run', command: `${nudge(2, 'and add a test')} && ${nudge(1, 'use pnpm')}` },
+        { type: 'turn', text: 'two' },
+        { type: 'run', command: nudge(3, 'last words') },
+      ],
+      result: { turns: 2, costUsd: 0 },
+    }).run(context);
+
+    expect(result.outcome).toBe('success');
+    const trace = context.events.flatMap((e) =>
+      e.kind === 'turn' ? [`turn ${e.text}`] : e.kind === 'tool_call' ? [e.tool] : e.kind === 'milestone' ? [`${e.name}: ${e.detail}`] : [],
+    );
+    expect(trace).toEqual([
+      'turn one',
+      'run',
+      'nudge_received: use pnpm', // file-name order: the order the nudges were recorded
+      'nudge_received: and add a test',
+      'turn two',
+      'run',
+      'nudge_received: last words', // arrived during the last step: acknowledged before the harness returns
+    ]);
+    expect(inbox.drain()).toEqual([]);
   });
 
   it('reports an unreadable or invalid trajectory as an error', async () => {

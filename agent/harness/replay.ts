@@ -18,6 +18,11 @@
  * that lead outside the workspace are refused (the step fails, so the session fails). Each step
  * emits a progress event; the abort signal is checked between steps and kills a running command.
  * A failed step ends the replay with outcome `error`, the turns played so far and no cost.
+ *
+ * Nudges: before every step and after the last one the harness takes the nudges that arrived
+ * (`context.nudges()`) and acknowledges each as milestone `nudge_received` with the message as
+ * detail. A recorded trajectory cannot act on them, but the acknowledgement makes the whole nudge
+ * path (API → event → inbox → agent → progress view) observable end to end without a model.
  */
 import { existsSync, lstatSync, realpathSync } from 'node:fs';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
@@ -172,8 +177,13 @@ export class ReplayHarness implements AgentHarness {
     const git = new Git(context.workspace);
     const total = trajectory.steps.length;
 
+    const acknowledgeNudges = () => {
+      for (const message of context.nudges()) context.progress({ kind: 'milestone', name: 'nudge_received', detail: message });
+    };
+
     for (const [i, step] of trajectory.steps.entries()) {
       if (context.signal.aborted) return fail(`replay aborted before step ${i + 1} of ${total}`);
+      acknowledgeNudges();
       const where = `step ${i + 1} of ${total} (${step.type})`;
       try {
         switch (step.type) {
@@ -234,6 +244,7 @@ export class ReplayHarness implements AgentHarness {
         return fail(`replay ${where} failed: ${(err as Error).message}`);
       }
     }
+    acknowledgeNudges();
     context.progress({ kind: 'cost_update', costUsd: trajectory.result.costUsd, turns: trajectory.result.turns });
     return { outcome: 'success', error: null, turns: trajectory.result.turns, costUsd: trajectory.result.costUsd };
   }

@@ -211,6 +211,48 @@ describe('runSession', () => {
     expect(prs.calls).toEqual([]);
   });
 
+  it('hands the nudges to the harness between turns and announces each delivery as milestone nudge_delivered', async () => {
+    const waiting = ['use pnpm', `please ${'x'.repeat(300)}`];
+    const seen: string[][] = [];
+    const out = await session(
+      { harness: { type: 'command', command: ['x'], promptVia: 'stdin' } },
+      {
+        nudges: () => waiting.splice(0), // draining, as NudgeInbox.drain
+        harness: {
+          type: 'command',
+          run: async (context) => {
+            seen.push([...context.nudges()]);
+            waiting.push('one more');
+            seen.push([...context.nudges()], [...context.nudges()]);
+            return { outcome: 'success', error: null, turns: 2, costUsd: 0 };
+          },
+        },
+      },
+    );
+    expect(out.report.outcome).toBe('success');
+    expect(seen).toEqual([['use pnpm', `please ${'x'.repeat(300)}`], ['one more'], []]);
+    const delivered = telemetry.events.filter((e) => e.kind === 'milestone' && e.name === 'nudge_delivered');
+    expect(delivered).toEqual([
+      { kind: 'milestone', name: 'nudge_delivered', detail: 'use pnpm' },
+      { kind: 'milestone', name: 'nudge_delivered', detail: `please ${'x'.repeat(192)}…` }, // 200 characters shown
+      { kind: 'milestone', name: 'nudge_delivered', detail: 'one more' },
+    ]);
+  });
+
+  it('a nudge source that fails gives the harness no nudges, not a crash', async () => {
+    const out = await session(
+      { harness: { type: 'command', command: ['x'], promptVia: 'stdin' } },
+      {
+        nudges: () => {
+          throw new Error('inbox gone');
+        },
+        harness: { type: 'command', run: async (context) => ({ outcome: context.nudges().length === 0 ? 'success' : 'error', error: null, turns: 1, costUsd: 0 }) },
+      },
+    );
+    expect(out.report.outcome).toBe('success');
+    expect(telemetry.milestones()).not.toContain('nudge_delivered');
+  });
+
   it('says when the final report could not be delivered; memory failures do not fail the session', async () => {
     telemetry.finalReportError = new Error('stream unavailable');
     memory.failure = new Error('memory down');

@@ -6,6 +6,9 @@
  *
  * - Every step emits a `milestone` progress event; heartbeats go out every
  *   payload.heartbeatSeconds while the session runs.
+ * - Nudges (`deps.nudges`, draining): whatever the harness takes from it is announced as milestone
+ *   `nudge_delivered` (with the start of the message), so users see that their message reached the
+ *   agent; a failing source gives no nudges rather than failing the harness.
  * - Any exception ends the session with outcome `error` and its message — and still runs the
  *   safety net (when the clone got that far), writes memory and sends the final report.
  * - Cancel (`signal`, aborted by the SIGTERM handler in main.ts): the harness and any running
@@ -47,6 +50,7 @@ export interface RunSessionDeps {
   /** Aborted to cancel the session (SIGTERM). Its reason is named in the report. */
   readonly signal?: AbortSignal;
   readonly log?: Log;
+  /** Draining: each call returns the nudges not handed out yet (agent/ports.ts NudgeInbox.drain). */
   readonly nudges?: () => readonly string[];
   /** Per verification command (default 15 minutes). */
   readonly checkTimeoutMs?: number;
@@ -77,6 +81,8 @@ class Cancelled extends Error {
 }
 
 const MAX_ERROR = 4000;
+/** Characters of a nudge shown in its `nudge_delivered` milestone (the harness gets all of it). */
+const NUDGE_DETAIL = 200;
 
 function reasonText(signal: AbortSignal): string {
   const r: unknown = signal.reason;
@@ -108,6 +114,17 @@ export async function runSession(deps: RunSessionDeps): Promise<SessionOutcome> 
     } catch (err) {
       log('warn', `telemetry.heartbeat failed: ${errorMessage(err)}`);
     }
+  };
+  const nudges = (): readonly string[] => {
+    let delivered: readonly string[];
+    try {
+      delivered = deps.nudges?.() ?? [];
+    } catch (err) {
+      log('warn', `reading the nudges failed: ${errorMessage(err)}`);
+      return [];
+    }
+    for (const message of delivered) milestone('nudge_delivered', cutText(message, NUDGE_DETAIL));
+    return delivered;
   };
   const checkCancelled = () => {
     if (cancel.aborted) throw new Cancelled(reasonText(cancel));
@@ -178,7 +195,7 @@ export async function runSession(deps: RunSessionDeps): Promise<SessionOutcome> 
         payload,
         signal: harnessStop.signal,
         progress: emit,
-        nudges: deps.nudges ?? (() => []),
+        nudges,
       });
     } catch (err) {
       harnessResult = { outcome: 'error', error: `the ${deps.harness.type} harness failed: ${errorMessage(err)}`, turns: 0, costUsd: 0, crashed: true };

@@ -71,7 +71,7 @@ export class RecordingMemoryFake implements MemoryWriter {
 export function recordingHarnessContext(
   workspace: string,
   payload: import('../contracts').SessionPayload,
-  options: { prompt?: string; signal?: AbortSignal } = {},
+  options: { prompt?: string; signal?: AbortSignal; nudges?: () => readonly string[] } = {},
 ): import('../contracts').HarnessContext & { readonly events: ProgressEvent[] } {
   const events: ProgressEvent[] = [];
   return {
@@ -80,7 +80,7 @@ export function recordingHarnessContext(
     payload,
     signal: options.signal ?? new AbortController().signal,
     progress: (e) => events.push(e),
-    nudges: () => [],
+    nudges: options.nudges ?? (() => []),
     events,
   };
 }

@@ -14,6 +14,7 @@ import type { SessionInput } from '../../services/ports/compute';
 import { loadRepoConfig } from '../../services/session/streams';
 import { recordSessionReport } from '../../services/session-monitor/session-report';
 import { createLogger } from '../../services/kernel/logger';
+import { nudgeInboxRef } from '../../services/nudge-delivery/inbox';
 import { startLocalForge, type LocalForge } from '../forge/server';
 
 export interface AgentComputeOptions {
@@ -63,6 +64,9 @@ export async function startAgentCompute(options: AgentComputeOptions): Promise<A
       verify: config?.verify ?? { build: [], test: [], lint: [], gating: 'informational' },
       telemetry: { streamName: options.telemetryStream, endpoint: options.kinesisUrl, region: 'us-east-1' },
       heartbeatSeconds: options.heartbeatSeconds ?? 45,
+      // The task's nudge inbox in the platform's blob store, which the sandbox binds read-only
+      // (readOnlyPaths): the agent reads nudges there as the nudge-delivery service writes them.
+      ...(deps ? { nudgesRef: nudgeInboxRef(deps.blobs, input.taskId) } : {}),
     };
   };
 

@@ -156,6 +156,13 @@ test('no view without TaskSubmitted; a second TaskSubmitted changes nothing', ()
   expect(evolveTaskView(first, again as EventEnvelope<TaskEventType>)).toBe(first);
 });
 
+test('a nudge changes nothing in the view but lastSequence (updatedAt measures progress, not messages)', () => {
+  const [admit, hydrate, start] = happyPath(TASK);
+  const events = run([admit!, hydrate!, start!, { type: 'Nudge', nudgeId: 'n-1', message: 'use pnpm', nudgedBy: `user:${USER}` }]);
+  expect(events.at(-1)?.type).toBe('NudgeReceived');
+  expect(viewOf(events)).toEqual({ ...viewOf(events.slice(0, -1)), lastSequence: events.length });
+});
+
 test('the projection handles every Task event type and nothing else', () => {
   expect(taskViewProjection.streamType).toBe('Task');
   expect(taskViewProjection.canHandle('TaskTimedOut')).toBe(true);
@@ -199,6 +206,7 @@ const command: fc.Arbitrary<TaskCommand> = fc.oneof(
   fc.constant<TaskCommand>({ type: 'ConfirmCancellation' }),
   fc.constant<TaskCommand>({ type: 'TimeOut', deadlineAt: '2025-01-01T08:00:00.000Z' }),
   fc.constantFrom('STRANDED', 'HEARTBEAT_LOST', 'QUEUE_TIMEOUT').map((code): TaskCommand => ({ type: 'FailTask', code, reason: 'watchdog' })),
+  fc.constantFrom('n-1', 'n-2').map((nudgeId): TaskCommand => ({ type: 'Nudge', nudgeId, message: 'use pnpm', nudgedBy: 'user:u' })),
 );
 
 test('property: after any history, the view equals the aggregate as the read-side test double sees it (TIMED_OUT error fields aside)', () => {

@@ -17,6 +17,11 @@
  *   completedAt          occurredAt of the terminal event (COMPLETED, FAILED, CANCELLED, TIMED_OUT)
  *   durationS            whole seconds from startedAt to completedAt; null when no session started
  *   cancelRequested      TaskCancellationRequested (TaskCancelled also sets it)
+ *
+ * NudgeReceived changes no field (only lastSequence): a message to the agent is not progress of the
+ * task, and updatedAt feeds the watchdog's idle timers and the by-status order, as in the aggregate
+ * (services/task/task-state.ts). The nudges themselves are seen in the progress view when the agent
+ * gets them.
  */
 import type { EventEnvelope } from '../../services/kernel/envelope';
 import { TASK_EVENT_TYPES, type TaskEventType } from '../../services/task/task-state';
@@ -87,6 +92,8 @@ export function evolveTaskView(view: TaskView | null, event: EventEnvelope<TaskE
   // No view without its TaskSubmitted: a sound stream starts with it (apply reads missing events
   // from the store before folding), so this is only reached on a corrupt stream.
   if (view === null) return null;
+  // Before updatedAt is touched (see above); the switch below never sees it.
+  if (event.type === 'NudgeReceived') return { ...view, lastSequence: event.sequence };
   const v: TaskView = { ...view, updatedAt: later(view.updatedAt, at), lastSequence: event.sequence };
   switch (event.type) {
     case 'TaskQueued':

@@ -3,6 +3,7 @@
 
 import type { ContextHydrated } from './events/ContextHydrated.v1';
 import type { HydrationFailed } from './events/HydrationFailed.v1';
+import type { NudgeReceived } from './events/NudgeReceived.v1';
 import type { RepoConfigUpdated } from './events/RepoConfigUpdated.v1';
 import type { RepoOffboarded } from './events/RepoOffboarded.v1';
 import type { RepoOnboarded } from './events/RepoOnboarded.v1';
@@ -22,6 +23,7 @@ import type { TaskSubmitted } from './events/TaskSubmitted.v1';
 import type { TaskTimedOut } from './events/TaskTimedOut.v1';
 import ContextHydratedSchema from '../events/ContextHydrated.v1.schema.json';
 import HydrationFailedSchema from '../events/HydrationFailed.v1.schema.json';
+import NudgeReceivedSchema from '../events/NudgeReceived.v1.schema.json';
 import RepoConfigUpdatedSchema from '../events/RepoConfigUpdated.v1.schema.json';
 import RepoOffboardedSchema from '../events/RepoOffboarded.v1.schema.json';
 import RepoOnboardedSchema from '../events/RepoOnboarded.v1.schema.json';
@@ -46,6 +48,7 @@ import EventEnvelopeSchema from '../envelope.v1.schema.json';
 export interface EventDataMap {
   ContextHydrated: ContextHydrated;
   HydrationFailed: HydrationFailed;
+  NudgeReceived: NudgeReceived;
   RepoConfigUpdated: RepoConfigUpdated;
   RepoOffboarded: RepoOffboarded;
   RepoOnboarded: RepoOnboarded;
@@ -71,6 +74,7 @@ export type EventType = keyof EventDataMap;
 export const EVENT_SCHEMAS = {
   ContextHydrated: { version: 1, stream: 'Task', schema: ContextHydratedSchema },
   HydrationFailed: { version: 1, stream: 'Task', schema: HydrationFailedSchema },
+  NudgeReceived: { version: 1, stream: 'Task', schema: NudgeReceivedSchema },
   RepoConfigUpdated: { version: 1, stream: 'Repo', schema: RepoConfigUpdatedSchema },
   RepoOffboarded: { version: 1, stream: 'Repo', schema: RepoOffboardedSchema },
   RepoOnboarded: { version: 1, stream: 'Repo', schema: RepoOnboardedSchema },

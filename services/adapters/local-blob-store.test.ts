@@ -1,5 +1,5 @@
 /** The local blob store: put/get round trip through file:// references; nothing outside its folder. */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -19,6 +19,14 @@ test('put returns a file:// reference that get reads back (text and bytes); a pu
   expect((await blobs.get(ref)).toString()).toBe('# prompt');
   await blobs.put('prompts/t-1/0123456789ab.md', new Uint8Array([1, 2, 3]));
   expect([...(await blobs.get(ref))]).toEqual([1, 2, 3]);
+});
+
+test('refOf names the reference a key has without writing it (what put will return)', async () => {
+  const ref = blobs.refOf('nudges/t-1');
+  expect(ref).toBe(pathToFileURL(path.join(dir, 'blobs', 'nudges', 't-1')).href);
+  expect(existsSync(path.join(dir, 'blobs', 'nudges'))).toBe(false);
+  expect(await blobs.put('nudges/t-1', 'x')).toBe(ref);
+  expect(() => blobs.refOf('../escape')).toThrow(BlobKeyError);
 });
 
 test.each(['../escape.md', 'a/../../escape.md', '/etc/passwd', 'a//b', './a', 'a\\..\\b', 'a\0b', ''])('refuses the key %j', async (key) => {

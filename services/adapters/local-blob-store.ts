@@ -36,7 +36,11 @@ export class LocalBlobStore implements BlobStore {
     const tmp = `${file}.${randomBytes(6).toString('hex')}.tmp`;
     await writeFile(tmp, body);
     await rename(tmp, file);
-    return pathToFileURL(file).href;
+    return this.refOf(key);
+  }
+
+  refOf(key: string): string {
+    return pathToFileURL(this.pathOf(key)).href;
   }
 
   async get(ref: string): Promise<Buffer> {

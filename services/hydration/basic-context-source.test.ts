@@ -7,7 +7,12 @@ import type { HydrationInput } from './context-source';
 
 const blobs = (): BlobStore & { stored: Map<string, string> } => {
   const stored = new Map<string, string>();
-  return { stored, put: async (key, body) => (stored.set(key, String(body)), `mem://${key}`), get: async (ref) => Buffer.from(stored.get(ref.slice(6)) ?? '') };
+  return {
+    stored,
+    put: async (key, body) => (stored.set(key, String(body)), `mem://${key}`),
+    get: async (ref) => Buffer.from(stored.get(ref.slice(6)) ?? ''),
+    refOf: (key) => `mem://${key}`,
+  };
 };
 const git = (issue?: IssueContent): GitProvider => ({
   findPullRequest: async () => null,

@@ -1,5 +1,5 @@
 /** Sanitising external text: HTML, control, bidi and zero-width characters. */
-import { sanitize, sanitizeNullable } from './sanitize';
+import { sanitize, sanitizeNullable, stripInvisible } from './sanitize';
 
 test('HTML tags are stripped (text kept) and comments removed', () => {
   expect(sanitize('<p>Hello <b>world</b></p>')).toBe('Hello world');
@@ -29,4 +29,10 @@ test('sanitising is idempotent; null stays null', () => {
   expect(sanitize(once)).toBe(once);
   expect(sanitizeNullable(null)).toBeNull();
   expect(sanitizeNullable('<i>x</i>')).toBe('x');
+});
+
+test('stripInvisible removes only invisible characters: markup a user typed is kept', () => {
+  expect(stripInvisible('use Vec<String> <!-- not a comment -->\r\nthen\u202E go\u200B\u0007')).toBe('use Vec<String> <!-- not a comment -->\nthen go');
+  const once = stripInvisible('a\r\u0000\nb\u2066');
+  expect(stripInvisible(once)).toBe(once);
 });

@@ -3,6 +3,10 @@
  * HTML comments are removed, HTML tags are stripped (their text kept), control characters other
  * than newline and tab are removed, and so are bidi override/isolate characters and zero-width
  * characters (which can hide text from a human reviewer while the model still reads it).
+ *
+ * `stripInvisible` is the second half alone (newlines normalised; control, bidi and zero-width
+ * characters removed), for text a user typed for the agent (nudges): it is not rendered HTML, so
+ * `Vec<String>` or `<!-- -->` in it is meant literally and is kept.
  */
 
 /** HTML comments, including an unterminated one at the end. */
@@ -16,12 +20,21 @@ const BIDI = /[\u202A-\u202E\u2066-\u2069\u200E\u200F\u061C]/g;
 /** Zero-width space/non-joiner/joiner, word joiner, invisible operators, BOM / zero-width no-break space. */
 const ZERO_WIDTH = /[\u200B-\u200D\u2060-\u2064\uFEFF\u00AD]/g;
 
+/** Text without invisible characters: CRLF/CR → LF; control (but \n, \t), bidi and zero-width characters removed. Idempotent. */
+export function stripInvisible(text: string): string {
+  return removeInvisible(text.replace(/\r\n?/g, '\n'));
+}
+
+function removeInvisible(text: string): string {
+  return text.replace(CONTROL, '').replace(BIDI, '').replace(ZERO_WIDTH, '');
+}
+
 /** The sanitised text (idempotent: sanitising twice gives the same result). */
 export function sanitize(text: string): string {
   let out = text.replace(/\r\n?/g, '\n');
   // Repeat until stable: removing one construct can join the pieces of another (`<scr<!-- -->ipt>`).
   for (let i = 0; i < 5; i += 1) {
-    const next = out.replace(HTML_COMMENT, '').replace(HTML_TAG, '').replace(CONTROL, '').replace(BIDI, '').replace(ZERO_WIDTH, '');
+    const next = removeInvisible(out.replace(HTML_COMMENT, '').replace(HTML_TAG, ''));
     if (next === out) break;
     out = next;
   }

@@ -99,6 +99,18 @@ export interface FailTask {
   readonly reason: string;
 }
 
+/**
+ * task-api (POST /v1/tasks/{id}/nudge), CLI: a message for the task's agent, delivered between its
+ * turns. `nudgeId` is chosen by the client (a retry with the same id records nothing new);
+ * `nudgedBy`: `user:<id>` or `service:<name>`.
+ */
+export interface Nudge {
+  readonly type: 'Nudge';
+  readonly nudgeId: string;
+  readonly message: string;
+  readonly nudgedBy: string;
+}
+
 export type TaskCommand =
   | SubmitTask
   | QueueTask
@@ -111,6 +123,7 @@ export type TaskCommand =
   | RequestCancellation
   | ConfirmCancellation
   | TimeOut
-  | FailTask;
+  | FailTask
+  | Nudge;
 
 export type TaskCommandType = TaskCommand['type'];

@@ -31,6 +31,7 @@ const IN_PLACE: Partial<Record<TaskEventType, readonly TaskStatus[]>> = {
   ContextHydrated: ['HYDRATING'],
   HydrationFailed: ['HYDRATING'],
   TaskCancellationRequested: ['SUBMITTED', 'QUEUED', 'HYDRATING', 'RUNNING'],
+  NudgeReceived: ['SUBMITTED', 'QUEUED', 'HYDRATING', 'RUNNING'],
 };
 
 const sessionId = fc.constantFrom('s-1', 's-2');
@@ -85,6 +86,9 @@ const command: fc.Arbitrary<TaskCommand> = fc.oneof(
   fc.constant<TaskCommand>({ type: 'TimeOut', deadlineAt: DEADLINE }),
   fc.constantFrom('STRANDED', 'HEARTBEAT_LOST', 'QUEUE_TIMEOUT', 'INTERNAL').map(
     (code): TaskCommand => ({ type: 'FailTask', code, reason: 'watchdog' }),
+  ),
+  fc.record({ id: fc.constantFrom('n-1', 'n-2'), message: fc.constantFrom('use pnpm', ' \u200B ') }).map(
+    ({ id, message }): TaskCommand => ({ type: 'Nudge', nudgeId: id, message, nudgedBy: 'user:u' }),
   ),
 );
 

@@ -1,6 +1,7 @@
 import { fold } from '../kernel/decider';
 import { DomainError } from '../kernel/errors';
 import { deciderSpec, toFoldable } from '../kernel/testing/given-when-then';
+import type { NudgeReceived } from '../../schemas/generated/events/NudgeReceived.v1';
 import type { SessionEnded } from '../../schemas/generated/events/SessionEnded.v1';
 import { withDefaults } from '../repo/repo-config';
 import { repoConfigForTasks, repoDecider } from '../repo/repo-decider';
@@ -12,6 +13,7 @@ import {
   ev,
   HISTORIES,
   NOW,
+  NUDGE_ID,
   OTHER_SESSION,
   PR_URL,
   PROMPT_VERSION,
@@ -44,6 +46,7 @@ const C = {
   ConfirmCancellation: { type: 'ConfirmCancellation' },
   TimeOut: { type: 'TimeOut', deadlineAt: DEADLINE },
   FailTask: { type: 'FailTask', code: 'STRANDED', reason: 'no progress for 2 hours' },
+  Nudge: { type: 'Nudge', nudgeId: NUDGE_ID, message: 'Use pnpm, not npm', nudgedBy: `user:${USER_ID}` },
 } as const satisfies Record<string, TaskCommand>;
 
 type CommandName = keyof typeof C;
@@ -100,6 +103,12 @@ const MATRIX: Record<CommandName, Record<Situation, Expected>> = {
   ConfirmCancellation: row([NF, INVALID, INVALID, INVALID, INVALID, INVALID, ['TaskCancelled'], nothing, ...TERMINAL_NOTHING]),
   TimeOut: row([NF, INVALID, INVALID, INVALID, INVALID, ['TaskTimedOut'], ['TaskTimedOut'], nothing, ...TERMINAL_NOTHING]),
   FailTask: row([NF, ['TaskFailed'], ['TaskFailed'], ['TaskFailed'], ['TaskFailed'], ['TaskFailed'], ['TaskFailed'], ['TaskFailed'], ...TERMINAL_NOTHING]),
+  Nudge: row([
+    NF, ['NudgeReceived'], ['NudgeReceived'], ['NudgeReceived'], ['NudgeReceived'], ['NudgeReceived'], ['NudgeReceived'],
+    { error: 'TASK_FINALIZING' },
+    { error: 'TASK_ALREADY_TERMINAL' }, { error: 'TASK_ALREADY_TERMINAL' }, { error: 'TASK_ALREADY_TERMINAL' },
+    { error: 'TASK_ALREADY_TERMINAL' }, { error: 'TASK_ALREADY_TERMINAL' },
+  ]),
 };
 
 const CASES = (Object.keys(MATRIX) as CommandName[]).flatMap((command) =>
@@ -402,6 +411,69 @@ describe('TimeOut / FailTask', () => {
       { type: 'TaskFailed', data: { code: 'QUEUE_TIMEOUT', reason: 'waited 24 hours' } },
     ]);
     given([...HISTORIES.RUNNING, { type: 'TaskFailed', data: { code: 'HEARTBEAT_LOST', reason: 'no heartbeat' } }]).when(C.FailTask).thenNothing();
+  });
+});
+
+// ── nudges ──────────────────────────────────────────────────────────────────────────────────────
+
+describe('Nudge', () => {
+  const nudge = C.Nudge;
+  const received = (data: Partial<NudgeReceived> = {}) => ({ type: 'NudgeReceived' as const, data: { ...ev.nudged.data, ...data } });
+
+  it("records the nudge with the task's running session", () => {
+    given(HISTORIES.RUNNING).when(nudge).then([ev.nudged]);
+  });
+
+  it('records a nudge sent before the session started with no session (the agent reads it when it starts)', () => {
+    given(HISTORIES.QUEUED).when(nudge).then([received({ sessionId: null })]);
+    given(HISTORIES.HYDRATED).when(nudge).then([received({ sessionId: null })]);
+  });
+
+  it('is idempotent on nudgeId: a retry records nothing, whatever it says and even after the task ended', () => {
+    given([...HISTORIES.RUNNING, ev.nudged]).when({ ...nudge, message: 'something else' }).thenNothing();
+    given([...HISTORIES.RUNNING, ev.nudged, ev.ended, ev.completed]).when(nudge).thenNothing();
+  });
+
+  it('records a second nudge with another id', () => {
+    given([...HISTORIES.RUNNING, ev.nudged]).when({ ...nudge, nudgeId: 'second-nudge' }).then([received({ nudgeId: 'second-nudge' })]);
+  });
+
+  it('refuses a finished task (TASK_ALREADY_TERMINAL, as RequestCancellation does) and one whose result is being recorded', () => {
+    for (const s of ['COMPLETED', 'FAILED', 'CANCELLED', 'TIMED_OUT', 'CANCELLED_WHILE_QUEUED'] as const) {
+      const err = given(HISTORIES[s]).when(nudge).thenThrows('TASK_ALREADY_TERMINAL', /is already (COMPLETED|FAILED|CANCELLED|TIMED_OUT); there is no agent left to nudge/);
+      expect(err.details).toEqual({ taskId: TASK_ID, status: given(HISTORIES[s]).state().status });
+    }
+    given(HISTORIES.FINALIZING).when(nudge).thenThrows('TASK_FINALIZING', /no agent would read the message/);
+  });
+
+  it('removes invisible characters and surrounding whitespace, and keeps what the user typed', () => {
+    given(HISTORIES.RUNNING)
+      .when({ ...nudge, message: '  \u202Eplease\u200B use pnpm\r\nfor Vec<String>\u0007 \n' })
+      .then([received({ message: 'please use pnpm\nfor Vec<String>' })]);
+  });
+
+  it.each([
+    ['an empty message', { message: '' }, /needs a message/],
+    ['a message of whitespace', { message: ' \n\t ' }, /needs a message/],
+    ['a message of invisible characters only', { message: '\u200B\u202E\u0000' }, /needs a message/],
+    ['a message over 2000 characters', { message: 'x'.repeat(2001) }, /2001 characters long; keep it to 2000/],
+    ['a bad nudge id', { nudgeId: 'has spaces' }, /nudgeId must be/],
+    ['an empty nudge id', { nudgeId: '' }, /nudgeId must be/],
+    ['nobody as the sender', { nudgedBy: ' ' }, /nudgedBy must name who nudges/],
+  ] as const)('refuses %s (VALIDATION_ERROR)', (_label, overrides, message) => {
+    given(HISTORIES.RUNNING).when({ ...nudge, ...overrides }).thenThrows('VALIDATION_ERROR', message);
+  });
+
+  it('counts characters as the schema does: 2000 emoji fit', () => {
+    const [e] = given(HISTORIES.RUNNING).when({ ...nudge, message: '😀'.repeat(2000) }).events();
+    expect(e?.type === 'NudgeReceived' && e.data.message.length).toBe(4000);
+  });
+
+  it('keeps the nudge ids and changes neither the status nor updatedAt', () => {
+    const before = given(HISTORIES.RUNNING).state() as Task;
+    const after = given([...HISTORIES.RUNNING, ev.nudged]).state() as Task;
+    expect(after).toEqual({ ...before, nudgeIds: [NUDGE_ID] });
+    expect(before.nudgeIds).toEqual([]);
   });
 });
 

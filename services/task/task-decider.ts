@@ -5,18 +5,19 @@
  *
  *   TASK_NOT_FOUND          the stream has no TaskSubmitted (any command but SubmitTask)
  *   REPO_NOT_ONBOARDED      SubmitTask on a repository that is not onboarded
- *   VALIDATION_ERROR        SubmitTask / RequestCancellation with bad input
+ *   VALIDATION_ERROR        SubmitTask / RequestCancellation / Nudge with bad input
  *   INVALID_TRANSITION      the command does not apply to the task's status
  *   SESSION_ALREADY_STARTED StartSession with a session id other than the task's session
  *   SESSION_MISMATCH        EndSession for a session that is not the task's
- *   TASK_FINALIZING         RequestCancellation while the result is being recorded
- *   TASK_ALREADY_TERMINAL   RequestCancellation of a finished task
+ *   TASK_FINALIZING         RequestCancellation or Nudge while the result is being recorded
+ *   TASK_ALREADY_TERMINAL   RequestCancellation or Nudge of a finished task
  */
 import type { TaskFailed } from '../../schemas/generated/events/TaskFailed.v1';
 import type { TaskSubmitted } from '../../schemas/generated/events/TaskSubmitted.v1';
 import { assertNever, type Decider } from '../kernel/decider';
 import { DomainError } from '../kernel/errors';
 import { EventValidationError, validateEventData } from '../kernel/validation';
+import { stripInvisible } from '../hydration/sanitize';
 import { branchName, branchSlugSource } from './branch-name';
 import type {
   ConfirmCancellation,
@@ -24,6 +25,7 @@ import type {
   FailHydration,
   FailTask,
   FinalizeTask,
+  Nudge,
   RecordHydration,
   RequestCancellation,
   StartSession,
@@ -82,6 +84,8 @@ export function decideTask(command: TaskCommand, state: TaskState): TaskEvent[] 
       return timeOut(command, task);
     case 'FailTask':
       return failTask(command, task);
+    case 'Nudge':
+      return nudge(command, task);
     default:
       return assertNever(command, 'Task command');
   }
@@ -347,6 +351,51 @@ function failTask(c: FailTask, task: Task): TaskEvent[] {
   if (isTerminal(task.status)) return NONE;
   const data: TaskFailed = { code: c.code, reason: reasonText(c.reason, MAX_REASON_LENGTH) };
   return [{ type: 'TaskFailed', data }];
+}
+
+// ── nudges ──────────────────────────────────────────────────────────────────────────────────────
+
+/** Longest nudge message, in characters (code points, as the event's schema counts them). */
+export const MAX_NUDGE_LENGTH = 2000;
+const NUDGE_ID = /^[a-zA-Z0-9_-]{1,128}$/;
+
+/**
+ * A message for the agent. Accepted in every non-terminal status before FINALIZING: before the
+ * session starts it waits in the task's inbox and the agent reads it when it starts. FINALIZING and
+ * terminal tasks have no agent left to read it, so the nudge is refused rather than silently lost.
+ */
+function nudge(c: Nudge, task: Task): TaskEvent[] {
+  // Checked first: a client retrying an accepted nudge gets the same answer (accepted, nothing new)
+  // even if the task has ended since.
+  if (task.nudgeIds.includes(c.nudgeId)) return NONE;
+  if (isTerminal(task.status)) {
+    throw new DomainError<TaskErrorCode>('TASK_ALREADY_TERMINAL', `Task ${task.taskId} is already ${task.status}; there is no agent left to nudge.`, {
+      taskId: task.taskId,
+      status: task.status,
+    });
+  }
+  if (task.status === 'FINALIZING') {
+    throw new DomainError<TaskErrorCode>(
+      'TASK_FINALIZING',
+      `Task ${task.taskId} cannot be nudged: its session has ended and its result is being recorded, so no agent would read the message. Check its status in a moment.`,
+      { taskId: task.taskId, status: task.status },
+    );
+  }
+  if (!NUDGE_ID.test(c.nudgeId)) {
+    invalidInput('nudge_id', 'nudgeId must be 1-128 letters, digits, "_" or "-" (a ULID or UUID, chosen by the client so that a retry is recognised).');
+  }
+  if (c.nudgedBy.trim() === '' || c.nudgedBy.length > 200) {
+    invalidInput('nudged_by', 'nudgedBy must name who nudges (`user:<id>` or `service:<name>`, at most 200 characters).');
+  }
+  // Invisible characters could hide instructions from the user reading the nudge back; the text a
+  // user typed is otherwise kept as is (not HTML: `Vec<String>` stays).
+  const message = stripInvisible(c.message).trim();
+  if (message === '') invalidInput('message', 'A nudge needs a message: tell the agent what to do differently (it must not be empty or only whitespace).');
+  const length = Array.from(message).length;
+  if (length > MAX_NUDGE_LENGTH) {
+    invalidInput('message', `The nudge is ${length} characters long; keep it to ${MAX_NUDGE_LENGTH} (put longer instructions in the issue and point the agent to it).`);
+  }
+  return [{ type: 'NudgeReceived', data: { nudgeId: c.nudgeId, message, nudgedBy: c.nudgedBy, sessionId: task.session?.sessionId ?? null } }];
 }
 
 export const taskDecider: Decider<TaskCommand, TaskState, TaskEventType> = {

@@ -8,7 +8,9 @@
  *   RUNNING ─TaskTimedOut→ TIMED_OUT;  any non-terminal ─TaskFailed→ FAILED
  *
  * ContextHydrated, HydrationFailed and TaskCancellationRequested record facts without changing the
- * status. Evolve trusts the stream (events are facts the decider already checked); an event before
+ * status. NudgeReceived (a user's message to the agent) only adds its nudge id, for idempotency: it
+ * leaves `updatedAt` alone, because `updatedAt` measures the task's own progress (the watchdog's
+ * idle timers, the task view's by-status order) and a message to the agent is not progress. Evolve trusts the stream (events are facts the decider already checked); an event before
  * TaskSubmitted means the stream is corrupt, and evolve throws.
  */
 import type { ContextHydrated } from '../../schemas/generated/events/ContextHydrated.v1';
@@ -57,7 +59,8 @@ export type TaskEventType =
   | 'TaskFailed'
   | 'TaskCancellationRequested'
   | 'TaskCancelled'
-  | 'TaskTimedOut';
+  | 'TaskTimedOut'
+  | 'NudgeReceived';
 
 /** Every event type of the Task stream (the ones the admission, terminal-event rules etc. match on). */
 export const TASK_EVENT_TYPES = [
@@ -73,6 +76,7 @@ export const TASK_EVENT_TYPES = [
   'TaskCancellationRequested',
   'TaskCancelled',
   'TaskTimedOut',
+  'NudgeReceived',
 ] as const satisfies readonly TaskEventType[];
 
 /** Events that end a task, with the status they end it in. */
@@ -129,6 +133,8 @@ export interface Task {
   readonly cancellation: { readonly requestedBy: string; readonly reason: string | null; readonly requestedAt: string } | null;
   readonly outcome: TaskOutcome | null;
   readonly endedAt: string | null;
+  /** Ids of the nudges recorded (NudgeReceived), in order: a repeated nudge id records nothing. */
+  readonly nudgeIds: readonly string[];
 }
 
 export type TaskState = NoTask | Task;
@@ -168,6 +174,7 @@ export function evolveTask(state: TaskState, event: FoldableEvent<TaskEventType>
       cancellation: null,
       outcome: null,
       endedAt: null,
+      nudgeIds: [],
     };
   }
   if (state.status === null) {
@@ -208,6 +215,8 @@ export function evolveTask(state: TaskState, event: FoldableEvent<TaskEventType>
       };
     case 'TaskTimedOut':
       return { ...task, status: 'TIMED_OUT', outcome: { status: 'TIMED_OUT', deadlineAt: event.data.deadlineAt }, endedAt: at };
+    case 'NudgeReceived':
+      return { ...state, nudgeIds: [...state.nudgeIds, event.data.nudgeId] }; // not `task`: updatedAt stays (see above)
     default:
       return assertNever(event, 'Task event');
   }

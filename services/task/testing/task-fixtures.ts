@@ -13,6 +13,7 @@ export const DEADLINE = '2025-01-01T08:00:00.000Z';
 export const NOW = '2025-01-01T00:00:00.000Z';
 export const PR_URL = 'https://github.com/octo/widgets/pull/12';
 export const PROMPT_VERSION = '0123456789ab';
+export const NUDGE_ID = '01JH5Z8Q3W4E5R6T7Y8U9NUDGE';
 
 export const REPO_CONFIG = withDefaults({ computeType: 'local', modelId: 'model-x', maxTurns: 80, maxBudgetUsd: 5 });
 
@@ -86,6 +87,7 @@ export const ev = {
   cancelledRunning: { type: 'TaskCancelled', data: { previousStatus: 'RUNNING' } },
   cancelledQueued: { type: 'TaskCancelled', data: { previousStatus: 'QUEUED' } },
   timedOut: { type: 'TaskTimedOut', data: { deadlineAt: DEADLINE, sessionId: SESSION } },
+  nudged: { type: 'NudgeReceived', data: { nudgeId: NUDGE_ID, message: 'Use pnpm, not npm', nudgedBy: `user:${USER_ID}`, sessionId: SESSION } },
 } as const satisfies Record<string, E>;
 
 /** Named situations of a task, each with the history that leads to it. */
