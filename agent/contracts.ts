@@ -22,7 +22,8 @@ export interface SessionPayload extends SessionInput {
   readonly heartbeatSeconds: number;
   /**
    * The task's nudge inbox, a folder of InboxNudge files (file:///…/nudges/<taskId>/, or
-   * s3://bucket/nudges/<taskId>/ later). Absent in older payloads: the session gets no nudges.
+   * s3://bucket/<prefix>nudges/<taskId>/, polled in the background). Absent in older payloads: the
+   * session gets no nudges.
    */
   readonly nudgesRef?: string;
 }

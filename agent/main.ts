@@ -145,7 +145,10 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv, stat
     onSafetyNet: (net) => {
       safetyNet = net;
     },
-  }).finally(() => adapters.telemetry.close());
+  }).finally(() => {
+    adapters.nudges.close?.();
+    return adapters.telemetry.close();
+  });
   session = run;
   const outcome = await run;
   log(outcome.report.outcome === 'success' ? 'info' : 'error', `session ended: ${outcome.report.outcome}${outcome.report.error ? ` — ${outcome.report.error}` : ''}`, {

@@ -6,9 +6,8 @@
  * - PullRequests → the GitHub client over @octokit/rest (GitHub, or the local forge that speaks its API)
  * - Telemetry    → the Kinesis telemetry publisher (agent/telemetry/telemetry-publisher.ts)
  * - MemoryWriter → the memory store (a JSONL folder on one machine for now)
- * - BlobReader   → the prompt and the replay trajectory by reference (file:// here; s3:// through
- *                  the BlobStore port later)
- * - NudgeInbox   → the task's nudge inbox folder (payload.nudgesRef; file:// here)
+ * - BlobReader   → the prompt and the replay trajectory by reference (file:// or s3://)
+ * - NudgeInbox   → the task's nudge inbox folder (payload.nudgesRef; file:// or s3://)
  */
 import type { FinalReport, ProgressEvent } from './contracts';
 
@@ -83,4 +82,6 @@ export interface NudgeInbox {
    * between every turn, and never throws (an inbox that cannot be read gives no nudges).
    */
   drain(): readonly string[];
+  /** Stops any background work (an inbox that polls); never throws. */
+  close?(): void;
 }

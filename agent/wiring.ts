@@ -7,16 +7,24 @@
  * |              | or a JSONL file when ABCA_TELEMETRY_FILE is set (development, tests)              |
  * | PullRequests | the GitHub client over octokit (payload.gitApiUrl: GitHub or the local forge)      |
  * | MemoryWriter | a JSONL folder when ABCA_MEMORY_DIR is set, else nothing is kept                  |
- * | BlobReader   | file:// (s3:// — TODO: the S3 BlobStore)                                          |
- * | NudgeInbox   | the folder of payload.nudgesRef (file://); none without one, or for s3:// (TODO)  |
+ * | BlobReader   | by the reference's scheme: file:// from disk, s3:// with GetObject                |
+ * | NudgeInbox   | payload.nudgesRef: a folder (file://) or an S3 prefix polled in the background    |
+ * |              | (s3://); none without one                                                         |
  * | AgentHarness | payload.harness (harness/index.ts)                                                |
  *
  * The git token comes from ABCA_GIT_TOKEN (or GITHUB_TOKEN): the compute passes it explicitly; it is
  * used for git over HTTP and the REST API and never reaches the harness.
+ *
+ * S3 (s3:// prompts, trajectories, nudge inboxes) is reached with the sandbox's own credentials
+ * (the default chain: the AgentCore / ECS task role), in the region of payload.telemetry.region,
+ * else AWS_REGION; AWS_ENDPOINT_URL_S3 points it at an S3-compatible server (path-style). The S3
+ * client is built on first use, so a file:// session never loads it.
  */
 import { GitHubClient } from '../services/adapters/github/octokit-git-provider';
 import type { AgentHarness, SessionPayload } from './contracts';
-import { FileBlobReader } from './adapters/blob-reader';
+import type { S3Sender } from '../services/adapters/s3/s3-objects';
+import { isS3Ref } from '../services/adapters/s3/s3-ref';
+import { SchemeBlobReader } from './adapters/blob-reader';
 import { FileMemoryWriter, NoMemory } from './adapters/file-memory';
 import { FileNudgeInbox, NoNudges } from './adapters/file-nudge-inbox';
 import { FileTelemetry } from './adapters/file-telemetry';
@@ -40,31 +48,63 @@ export function gitTokenFrom(env: NodeJS.ProcessEnv): string | undefined {
 
 export async function buildAdapters(payload: SessionPayload, env: NodeJS.ProcessEnv, log: Log): Promise<AgentAdapters> {
   const gitToken = gitTokenFrom(env);
-  const blobs = new FileBlobReader();
+  const s3 = sessionS3Client(payload, env);
+  const blobs = new SchemeBlobReader(() => {
+    const { S3BlobReader } = require('./adapters/s3-blob-reader') as typeof import('./adapters/s3-blob-reader');
+    return new S3BlobReader(s3());
+  });
   return {
     telemetry: await telemetryFor(payload, env),
     pullRequests: new GitHubPullRequests(gitHubClientFor(payload.gitApiUrl, gitToken, log)),
     memory: env.ABCA_MEMORY_DIR ? new FileMemoryWriter(env.ABCA_MEMORY_DIR) : new NoMemory(),
     blobs,
-    nudges: nudgeInboxFor(payload, log),
+    nudges: nudgeInboxFor(payload, log, s3),
     harness: createHarness(payload.harness, { blobs, claude: { stderr: (line) => log('debug', `claude: ${line}`) } }),
     gitToken,
   };
 }
 
 /**
- * The session's nudge inbox. An inbox the agent cannot read (s3:// for now) turns nudges off with a
- * warning instead of failing the session: the task can still be done without them.
+ * The session's nudge inbox: a folder (file://) or an S3 prefix (s3://, polled in the background
+ * with `s3()`). An inbox the agent cannot read turns nudges off with a warning instead of failing
+ * the session: the task can still be done without them.
  */
-export function nudgeInboxFor(payload: Pick<SessionPayload, 'nudgesRef'>, log: Log): NudgeInbox {
+export function nudgeInboxFor(payload: Pick<SessionPayload, 'nudgesRef'>, log: Log, s3: () => S3Sender = noS3): NudgeInbox {
   if (payload.nudgesRef === undefined) return new NoNudges();
+  const warn = (message: string) => log('warn', message);
   try {
-    return new FileNudgeInbox(payload.nudgesRef, { warn: (message) => log('warn', message) });
+    if (isS3Ref(payload.nudgesRef)) {
+      const { S3NudgeInbox } = require('./adapters/s3-nudge-inbox') as typeof import('./adapters/s3-nudge-inbox');
+      return new S3NudgeInbox(payload.nudgesRef, { client: s3(), warn });
+    }
+    return new FileNudgeInbox(payload.nudgesRef, { warn });
   } catch (err) {
     log('warn', `nudges are off for this session: ${errorMessage(err)}`);
     return new NoNudges();
   }
 }
+
+/**
+ * The session's S3 client, built on the first call (and only then is the S3 SDK loaded): region
+ * from the payload (the platform's region), else AWS_REGION; AWS_ENDPOINT_URL_S3 for a local
+ * S3-compatible server.
+ */
+export function sessionS3Client(payload: Pick<SessionPayload, 'telemetry'>, env: NodeJS.ProcessEnv): () => S3Sender {
+  let client: S3Sender | undefined;
+  return () => {
+    if (!client) {
+      // require, not import(): the agent runs under `--require tsx/cjs`, which compiles required .ts only.
+      const { s3Client } = require('../services/adapters/s3/s3-client') as typeof import('../services/adapters/s3/s3-client');
+      const region = payload.telemetry?.region || env.AWS_REGION || undefined;
+      client = s3Client({ ...(region ? { region } : {}), ...(env.AWS_ENDPOINT_URL_S3 ? { endpoint: env.AWS_ENDPOINT_URL_S3 } : {}) });
+    }
+    return client;
+  };
+}
+
+const noS3 = (): S3Sender => {
+  throw new Error('no S3 client was given for s3:// references');
+};
 
 async function telemetryFor(payload: SessionPayload, env: NodeJS.ProcessEnv): Promise<Telemetry> {
   if (env.ABCA_TELEMETRY_FILE) return new FileTelemetry(env.ABCA_TELEMETRY_FILE, { taskId: payload.taskId, sessionId: payload.sessionId });

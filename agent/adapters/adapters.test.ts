@@ -4,7 +4,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { SessionPayload } from '../contracts';
 import { GitHubPullRequests, buildAdapters, gitTokenFrom } from '../wiring';
-import { FileBlobReader, UnsupportedRefError } from './blob-reader';
+import { FileBlobReader, SchemeBlobReader, UnsupportedRefError } from './blob-reader';
 import { FileMemoryWriter } from './file-memory';
 import { FileTelemetry, readTelemetryFile } from './file-telemetry';
 import { ReplayHarness } from '../harness/replay';
@@ -68,8 +68,25 @@ describe('FileBlobReader', () => {
     const blobs = new FileBlobReader();
     expect((await blobs.get(pathToFileURL(f).href)).toString()).toBe('hello');
     await expect(blobs.get('s3://bucket/key')).rejects.toThrow(UnsupportedRefError);
-    await expect(blobs.get('s3://bucket/key')).rejects.toThrow(/S3 blob store/);
-    await expect(blobs.get('/etc/passwd')).rejects.toThrow(/only file:\/\//);
+    await expect(blobs.get('s3://bucket/key')).rejects.toThrow(/s3:\/\/ references are read through S3/);
+    await expect(blobs.get('/etc/passwd')).rejects.toThrow(/only file:\/\/ and s3:\/\//);
+  });
+});
+
+describe('SchemeBlobReader', () => {
+  it('reads s3:// through the S3 reader, built once on first use, and everything else as a file', async () => {
+    const f = path.join(dir, 'prompt.md');
+    writeFileSync(f, 'from disk');
+    const s3Reads: string[] = [];
+    const makeS3 = jest.fn(() => ({ get: async (ref: string) => (s3Reads.push(ref), Buffer.from('from s3')) }));
+    const blobs = new SchemeBlobReader(makeS3);
+    expect((await blobs.get(pathToFileURL(f).href)).toString()).toBe('from disk');
+    expect(makeS3).not.toHaveBeenCalled();
+    expect((await blobs.get('s3://abca-blobs/prompts/T1/p.md')).toString()).toBe('from s3');
+    await blobs.get('s3://abca-blobs/trajectories/t.json');
+    expect(makeS3).toHaveBeenCalledTimes(1);
+    expect(s3Reads).toEqual(['s3://abca-blobs/prompts/T1/p.md', 's3://abca-blobs/trajectories/t.json']);
+    await expect(blobs.get('/etc/passwd')).rejects.toThrow(UnsupportedRefError);
   });
 });
 

@@ -73,10 +73,10 @@ describe('FileNudgeInbox', () => {
     expect(warnings).toEqual([expect.stringMatching(/cannot list the nudge inbox .*ENOTDIR/)]);
   });
 
-  it('refuses references it cannot read: s3:// is not supported yet', () => {
+  it('refuses references that are not file:// (s3:// inboxes are S3NudgeInbox)', () => {
     expect(() => new FileNudgeInbox('s3://bucket/nudges/T-1/')).toThrow(UnsupportedRefError);
-    expect(() => new FileNudgeInbox('s3://bucket/nudges/T-1/')).toThrow(/s3:\/\/ references need the S3 blob store, which the agent does not have yet/);
-    expect(() => new FileNudgeInbox('/tmp/nudges')).toThrow(/only file:\/\//);
+    expect(() => new FileNudgeInbox('s3://bucket/nudges/T-1/')).toThrow(/s3:\/\/ references are read through S3/);
+    expect(() => new FileNudgeInbox('/tmp/nudges')).toThrow(/only file:\/\/ and s3:\/\//);
   });
 });
 
@@ -98,8 +98,16 @@ describe('nudgeInboxFor (agent/wiring.ts)', () => {
   });
 
   it('turns nudges off, with a warning, for an inbox it cannot read, rather than failing the session', () => {
-    const inbox = nudgeInboxFor({ nudgesRef: 's3://bucket/nudges/T-1/' }, log);
+    const inbox = nudgeInboxFor({ nudgesRef: 'https://example.com/nudges/T-1/' }, log);
     expect(inbox).toBeInstanceOf(NoNudges);
-    expect(logs).toEqual([expect.stringMatching(/^warn: nudges are off for this session: cannot read s3:\/\/bucket\/nudges\/T-1\/: s3:\/\/ references need the S3 blob store/)]);
+    expect(logs).toEqual([expect.stringMatching(/^warn: nudges are off for this session: cannot read "https:\/\/example\.com\/nudges\/T-1\/": only file:\/\/ and s3:\/\//)]);
+  });
+
+  it('turns nudges off, with a warning, for an s3:// inbox when no S3 client can be had', () => {
+    const inbox = nudgeInboxFor({ nudgesRef: 's3://abca-blobs/nudges/T-1/' }, log, () => {
+      throw new Error('no region');
+    });
+    expect(inbox).toBeInstanceOf(NoNudges);
+    expect(logs).toEqual(['warn: nudges are off for this session: no region']);
   });
 });

@@ -2,25 +2,19 @@
  * BlobStore on a local folder (one machine's stand-in for S3): `put('prompts/t-1/abc.md', ...)`
  * writes `<root>/prompts/t-1/abc.md` and returns its `file://` URL, which `get` reads back.
  *
- * Keys are relative paths made of plain segments: an absolute key, a `..` or `.` segment, an empty
- * segment, a backslash or a NUL byte is refused (BlobKeyError), and so is a `file://` reference
- * outside the root, so no caller can read or write outside the folder. Writes go to a temporary
- * file that is renamed into place, so a reader never sees half a blob.
+ * Keys follow the blob key rules (blob-key.ts: relative paths of plain segments, else BlobKeyError),
+ * and a `file://` reference outside the root is refused too, so no caller can read or write
+ * outside the folder. Writes go to a temporary file that is renamed into place, so a reader never
+ * sees half a blob.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { BlobStore } from '../ports/blob-store';
+import { BlobKeyError, blobKeySegments } from './blob-key';
 
-export class BlobKeyError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'BlobKeyError';
-  }
-}
-
-const MAX_KEY_LENGTH = 1024;
+export { BlobKeyError } from './blob-key';
 
 export class LocalBlobStore implements BlobStore {
   /** The folder, as an absolute path. */
@@ -57,16 +51,7 @@ export class LocalBlobStore implements BlobStore {
 
   /** The file a key maps to; throws BlobKeyError for a key that could leave the folder. */
   pathOf(key: string): string {
-    if (typeof key !== 'string' || key.length === 0 || key.length > MAX_KEY_LENGTH) {
-      throw new BlobKeyError(`a blob key must be 1-${MAX_KEY_LENGTH} characters`);
-    }
-    if (key.includes('\0') || key.includes('\\')) throw new BlobKeyError(`blob key ${JSON.stringify(key)} contains a NUL byte or a backslash`);
-    if (key.startsWith('/')) throw new BlobKeyError(`blob key ${JSON.stringify(key)} must be relative`);
-    const segments = key.split('/');
-    if (segments.some((s) => s === '' || s === '.' || s === '..')) {
-      throw new BlobKeyError(`blob key ${JSON.stringify(key)} may not contain empty, "." or ".." segments`);
-    }
-    const file = path.resolve(this.root, ...segments);
+    const file = path.resolve(this.root, ...blobKeySegments(key));
     if (!this.contains(file)) throw new BlobKeyError(`blob key ${JSON.stringify(key)} resolves outside the blob folder`);
     return file;
   }

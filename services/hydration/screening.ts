@@ -1,7 +1,9 @@
 /**
  * Screening: the port that checks external content (issue title, body, comments, memory) for
- * prompt injection before it enters a prompt. Bedrock Guardrails in AWS; `RuleBasedScreening`
- * (phrases, after sanitising, case-insensitive) locally and by default.
+ * prompt injection before it enters a prompt. Bedrock Guardrails in AWS
+ * (services/adapters/screening/bedrock-guardrail-screening.ts); `RuleBasedScreening` (phrases,
+ * after sanitising, case-insensitive) locally and by default. screening-factory.ts picks one from
+ * the environment.
  *
  * Hydration fails closed: a block, or a screen that throws, fails the task (category `screening`,
  * not retryable) with a reason naming the source (`screenOrFail`).
@@ -81,7 +83,7 @@ export class RuleBasedScreening implements Screening {
         }
       }
     }
-    return { verdict: findings.length > 0 ? 'block' : 'allow', findings: dedupe(findings) };
+    return { verdict: findings.length > 0 ? 'block' : 'allow', findings: dedupeFindings(findings) };
   }
 }
 
@@ -96,7 +98,8 @@ function decodedBlobs(text: string): string[] {
   return out;
 }
 
-function dedupe(findings: readonly ScreeningFinding[]): ScreeningFinding[] {
+/** One finding per source and rule (the first one's excerpt), in order. */
+export function dedupeFindings(findings: readonly ScreeningFinding[]): ScreeningFinding[] {
   const seen = new Set<string>();
   return findings.filter((f) => {
     const key = `${f.source}\u0000${f.rule}`;

@@ -10,7 +10,7 @@ import type { SessionPayload } from '../../../agent/contracts';
 import type { SessionInput } from '../../ports/compute';
 import { ComputeStartError, isPermanentStartError } from '../../session/compute-errors';
 import { AgentCoreCompute } from './agentcore-compute';
-import { startRecordingServer, type RecordedAnswer, type RecordedRequest, type RecordingHandler, type RecordingServer } from './recording-server';
+import { startRecordingServer, type RecordedAnswer, type RecordedRequest, type RecordingHandler, type RecordingServer } from '../testing/recording-server';
 import { RUNTIME_SESSION_ID_MAX, RUNTIME_SESSION_ID_MIN, runtimeSessionIdFor } from './runtime-session-id';
 
 const ARN = 'arn:aws:bedrock-agentcore:us-east-1:123456789012:runtime/abca_agent-AbC123xyz';

@@ -10,7 +10,7 @@ import type { SessionPayload } from '../../../agent/contracts';
 import type { SessionInput } from '../../ports/compute';
 import { ComputeStartError, isPermanentStartError } from '../../session/compute-errors';
 import { EcsCompute, type EcsComputeOptions } from './ecs-compute';
-import { startRecordingServer, type RecordedAnswer, type RecordedRequest, type RecordingServer } from './recording-server';
+import { startRecordingServer, type RecordedAnswer, type RecordedRequest, type RecordingServer } from '../testing/recording-server';
 import { ecsClientTokenFor, ecsStartedByFor } from './runtime-session-id';
 
 const TARGET_PREFIX = 'AmazonEC2ContainerServiceV20141113.';
