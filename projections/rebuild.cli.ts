@@ -9,9 +9,11 @@ import { createTables } from '../local/dynamodb-local/create-tables';
 import { DynamoDbEventStore } from '../services/kernel/dynamodb-event-store';
 import { EVENTS_TABLE, tableName, type TableDefinition } from '../services/kernel/tables';
 import { concurrencyViewProjection } from './concurrency-view/concurrency-view-projection';
+import { apiKeyViewProjection, CREDENTIALS_VIEW_PROJECTION_NAME, webhookViewProjection } from './credentials-view/credentials-view-projection';
+import { DynamoDbCredentialsViewStore } from './credentials-view/dynamodb-credentials-view-store';
 import { DynamoDbConcurrencyViewStore } from './concurrency-view/dynamodb-concurrency-view-store';
 import { rebuildProjection, type RebuildProgress, type RebuildReport } from './rebuild';
-import { CONCURRENCY_VIEW_TABLE, TASK_VIEW_TABLE } from './tables';
+import { CONCURRENCY_VIEW_TABLE, CREDENTIALS_VIEW_TABLE, TASK_VIEW_TABLE } from './tables';
 import { DynamoDbTaskViewStore } from './task-view/dynamodb-task-view-store';
 import { taskViewProjection } from './task-view/task-view-projection';
 
@@ -21,7 +23,7 @@ Folds every stream of the event store into the read views and writes them (a vie
 update moved further along meanwhile is left as it is). Prints progress and a summary; exits 1
 if any stream failed.
 
-  --view NAME          task-view, concurrency-view or all (default: all)
+  --view NAME          task-view, concurrency-view, credentials-view or all (default: all)
   --endpoint URL       DynamoDB endpoint, e.g. DynamoDB Local (default: $DYNAMODB_ENDPOINT, else
                        AWS with the default credentials and region)
   --prefix P           table-name prefix of the event store and the views (default:
@@ -57,7 +59,32 @@ export const REBUILDABLE_VIEWS: Readonly<Record<string, ViewEntry>> = {
     rebuild: ({ client, tableName: name, ...rest }) =>
       rebuildProjection({ projection: concurrencyViewProjection, views: new DynamoDbConcurrencyViewStore({ client, tableName: name }), ...rest }),
   },
+  // One table, two stream types (ApiKey, Webhook): both projections, one report.
+  [CREDENTIALS_VIEW_PROJECTION_NAME]: {
+    table: CREDENTIALS_VIEW_TABLE,
+    rebuild: async ({ client, tableName: name, ...rest }) => {
+      const views = new DynamoDbCredentialsViewStore({ client, tableName: name });
+      const keys = await rebuildProjection({ projection: apiKeyViewProjection, views: views.forKind('api_key'), ...rest });
+      const webhooks = await rebuildProjection({ projection: webhookViewProjection, views: views.forKind('webhook'), ...rest });
+      return combinedReport(CREDENTIALS_VIEW_PROJECTION_NAME, [keys, webhooks]);
+    },
+  },
 };
+
+/** Reports of several projections that write one view, as one. */
+export function combinedReport(projection: string, reports: readonly RebuildReport[]): RebuildReport {
+  const sum = (pick: (r: RebuildReport) => number) => reports.reduce((n, r) => n + pick(r), 0);
+  return {
+    projection,
+    streams: sum((r) => r.streams),
+    written: sum((r) => r.written),
+    events: sum((r) => r.events),
+    elapsedMs: sum((r) => r.elapsedMs),
+    stale: sum((r) => r.stale),
+    empty: sum((r) => r.empty),
+    failed: reports.flatMap((r) => r.failed),
+  };
+}
 
 export interface CliIo {
   readonly log: (line: string) => void;

@@ -73,4 +73,31 @@ export const CONCURRENCY_VIEW_ITEM = {
   yes: 'Y',
 } as const;
 
-export const VIEW_TABLES: readonly TableDefinition[] = [TASK_VIEW_TABLE, CONCURRENCY_VIEW_TABLE];
+/**
+ * One item per API key and per webhook (pk `credentialKey` = `<kind>#<id>`, kind `api_key` or
+ * `webhook`). Index, projecting the whole item:
+ *   by-user-kind  pk userKind `<userId>#<kind>`, sk createdKey `<createdAt>#<id>`  a user's keys
+ *                 (or webhooks), newest first
+ */
+export const CREDENTIALS_VIEW_TABLE = {
+  id: 'CredentialsView',
+  baseName: 'credentials-view',
+  partitionKey: { name: 'credentialKey', type: 'S' },
+  globalSecondaryIndexes: [
+    {
+      indexName: 'by-user-kind',
+      partitionKey: { name: 'userKind', type: 'S' },
+      sortKey: { name: 'createdKey', type: 'S' },
+      projection: { type: 'ALL' },
+    },
+  ],
+} as const satisfies TableDefinition;
+
+/** Attribute names of the credentials-view item that are not CredentialView fields (keys). */
+export const CREDENTIALS_VIEW_ITEM = {
+  credentialKey: 'credentialKey',
+  userKind: 'userKind',
+  createdKey: 'createdKey',
+} as const;
+
+export const VIEW_TABLES: readonly TableDefinition[] = [TASK_VIEW_TABLE, CONCURRENCY_VIEW_TABLE, CREDENTIALS_VIEW_TABLE];

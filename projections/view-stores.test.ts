@@ -11,6 +11,7 @@ test('createViewStores: DynamoDB stores on the tables of the prefix', () => {
   const stores = createViewStores({ client, prefix: 'p1' });
   expect(stores.taskViews.tableName).toBe('p1-task-view');
   expect(stores.concurrencyViews.tableName).toBe('p1-concurrency-view');
+  expect(stores.credentialsViews.tableName).toBe('p1-credentials-view');
   expect(taskViewsOf(depsWith({ ...stores }))).toBe(stores.taskViews);
   expect(concurrencyViewsOf(depsWith({ ...stores }))).toBe(stores.concurrencyViews);
   client.destroy();

@@ -18,6 +18,7 @@ import { createMemoryService, MEMORY_EVENT_TYPES } from './memory/service';
 import { createNudgeDeliveryService, NUDGE_DELIVERY_EVENT_TYPES } from './nudge-delivery/service';
 import { createTaskViewProjector } from '../projections/task-view/service';
 import { createConcurrencyViewProjector } from '../projections/concurrency-view/service';
+import { createCredentialsViewProjector } from '../projections/credentials-view/service';
 
 /** An EventBridge event pattern (content filtering syntax), as PutRule takes it. */
 export type EventPattern = Readonly<Record<string, unknown>>;
@@ -147,6 +148,16 @@ export const CATALOG: readonly CatalogEntry[] = [
     pattern: { source: ['abca.user'] },
     create: createConcurrencyViewProjector,
     lambdaEntry: 'projections/concurrency-view/handler.ts',
+    batchSize: 25,
+    idempotentByConstruction: true,
+  },
+  {
+    ...defaults,
+    name: 'credentials-view',
+    description: "Projection: each user's API keys and webhooks (GET /v1/api-keys, GET /v1/webhooks).",
+    pattern: { source: ['abca.api-key', 'abca.webhook'] },
+    create: createCredentialsViewProjector,
+    lambdaEntry: 'projections/credentials-view/handler.ts',
     batchSize: 25,
     idempotentByConstruction: true,
   },

@@ -18,7 +18,7 @@ function message(fn: () => void): string {
 test('every event type has a schema with additionalProperties: false and a stream', () => {
   for (const [type, entry] of Object.entries(EVENT_SCHEMAS)) {
     expect(entry.schema).toMatchObject({ title: type, additionalProperties: false });
-    expect(['Task', 'User', 'Repo']).toContain(entry.stream);
+    expect(['Task', 'User', 'Repo', 'ApiKey', 'Webhook']).toContain(entry.stream);
   }
 });
 
