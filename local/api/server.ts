@@ -16,23 +16,20 @@ export interface LocalApiServer {
   stop(): Promise<void>;
 }
 
+/** Keeps at most 1 MB + 1 byte; the rest is read and dropped, so the client still gets its 413. */
 async function readBody(req: IncomingMessage): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
     const buf = chunk as Buffer;
-    if (size + buf.length > MAX_BODY_BYTES + 1) {
-      chunks.push(buf.subarray(0, MAX_BODY_BYTES + 1 - size));
-      size = MAX_BODY_BYTES + 1;
-      break;
-    }
-    chunks.push(buf);
-    size += buf.length;
+    const room = MAX_BODY_BYTES + 1 - size;
+    if (room > 0) chunks.push(room >= buf.length ? buf : buf.subarray(0, room));
+    size += Math.min(room > 0 ? room : 0, buf.length);
   }
   return Buffer.concat(chunks);
 }
 
-export function proxyEventOf(req: IncomingMessage, body: Buffer): APIGatewayProxyEvent {
+export function proxyEventOf(req: IncomingMessage, body: Buffer, sourceIp: string): APIGatewayProxyEvent {
   const url = new URL(req.url ?? '/', 'http://localhost');
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(req.headers)) if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : value;
@@ -50,14 +47,15 @@ export function proxyEventOf(req: IncomingMessage, body: Buffer): APIGatewayProx
     body: body.length > 0 ? body.toString('base64') : null,
     isBase64Encoded: true,
     resource: url.pathname,
-    requestContext: { identity: { sourceIp: req.socket.remoteAddress ?? '' } } as APIGatewayProxyEvent['requestContext'],
+    requestContext: { identity: { sourceIp } } as APIGatewayProxyEvent['requestContext'],
   };
 }
 
 export async function startLocalApi(options: { readonly handler: ApiHandler; readonly port?: number; readonly host?: string }): Promise<LocalApiServer> {
   const server = http.createServer((req: IncomingMessage, res: ServerResponse) => {
+    const sourceIp = req.socket.remoteAddress ?? '';
     readBody(req)
-      .then((body) => options.handler(proxyEventOf(req, body)))
+      .then((body) => options.handler(proxyEventOf(req, body, sourceIp)))
       .then((result) => {
         res.writeHead(result.statusCode, result.headers as Record<string, string>);
         res.end(result.body);
