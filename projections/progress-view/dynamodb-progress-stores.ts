@@ -182,7 +182,9 @@ export class DynamoDbProgressEventsStore implements ProgressEventStore {
 
   private toItem(r: ProgressRecord): Record<string, unknown> {
     // Expiry counts from the write, not from the agent's clock (skewed, or a replay of old records).
-    return { taskId: r.taskId, seq: r.seq, sessionId: r.sessionId, at: r.at, event: r.event, expiresAt: Math.floor(this.now().getTime() / 1000) + this.retentionSeconds };
+    // recordedAt (the platform's clock) orders the API's merged event list by arrival.
+    const now = this.now();
+    return { taskId: r.taskId, seq: r.seq, sessionId: r.sessionId, at: r.at, recordedAt: now.toISOString(), event: r.event, expiresAt: Math.floor(now.getTime() / 1000) + this.retentionSeconds };
   }
 
   private async write(requests: WriteRequest[]): Promise<void> {
@@ -204,6 +206,7 @@ function fromEventItem(item: Record<string, unknown>): ProgressEventItem {
     sessionId: item.sessionId as string,
     seq: item.seq as number,
     at: item.at as string,
+    ...(typeof item.recordedAt === 'string' ? { recordedAt: item.recordedAt } : {}),
     event: item.event as ProgressEventItem['event'],
   };
 }

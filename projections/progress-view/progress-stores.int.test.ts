@@ -95,7 +95,7 @@ test('progress events: appended once per seq (duplicates overwrite themselves), 
 
   const first = await stores.progressEvents.listProgress(t, { limit: 25 });
   expect(first.items.map((i) => i.seq)).toEqual(Array.from({ length: 25 }, (_, i) => i + 1));
-  expect(first.items[0]).toEqual({ taskId: t, sessionId: `s-${t}`, seq: 1, at: at(1), event: { kind: 'turn', turn: 1, text: 't1' } });
+  expect(first.items[0]).toEqual({ taskId: t, sessionId: `s-${t}`, seq: 1, at: at(1), recordedAt: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T/), event: { kind: 'turn', turn: 1, text: 't1' } });
   expect(first.nextAfter).toBe(25);
   const second = await stores.progressEvents.listProgress(t, { after: first.nextAfter, limit: 25 });
   expect(second.items.map((i) => i.seq)).toEqual(Array.from({ length: 25 }, (_, i) => i + 26));

@@ -51,6 +51,8 @@ export interface ProgressEventItem {
   readonly sessionId: string;
   readonly seq: number;
   readonly at: string;
+  /** When the platform stored it (its clock, not the agent's); absent on records stored before it was kept. */
+  readonly recordedAt?: string;
   readonly event: ProgressEvent;
 }
 

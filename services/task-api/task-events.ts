@@ -1,7 +1,12 @@
 /**
  * A task's events as the API lists them: its lifecycle events (the Task stream) and its agent's
- * progress events (the progress events store) in one list ordered by time, so one poll loop sees
- * everything. Lifecycle events keep their event id; progress events are `progress-<seq>`.
+ * progress events (the progress events store) in one list, so one poll loop sees everything.
+ * Lifecycle events keep their event id; progress events are `progress-<seq>`.
+ *
+ * The list is ordered by ARRIVAL (when the platform recorded each event), not by the agent's
+ * clock: a progress record that reaches the platform late still lands after the events a client
+ * has already seen, so polling with `after=<last event_id>` never skips it. `timestamp` shows
+ * when the event happened (occurredAt; the agent's `at` for progress).
  */
 import type { TaskEvent } from '../../schemas/generated/api/TaskEvent';
 import type { EventEnvelope } from '../kernel/envelope';
@@ -32,9 +37,11 @@ export async function allProgress(store: ProgressEventStore, taskId: string): Pr
   return items;
 }
 
-/** Lifecycle and progress merged by timestamp (stable: lifecycle first on a tie, each in its own order). */
+/** Lifecycle and progress merged by arrival (stable: lifecycle first on a tie, each in its own order). */
 export function mergeEvents(lifecycle: readonly EventEnvelope[], progress: readonly ProgressEventItem[]): TaskEvent[] {
-  const all = [...lifecycle.map(lifecycleEvent), ...progress.map(progressEvent)];
-  const time = (e: TaskEvent) => Date.parse(e.timestamp) || 0;
-  return all.map((e, i) => ({ e, i })).sort((a, b) => time(a.e) - time(b.e) || a.i - b.i).map(({ e }) => e);
+  const entries = [
+    ...lifecycle.map((e) => ({ event: lifecycleEvent(e), arrived: Date.parse(e.recordedAt) || 0 })),
+    ...progress.map((p) => ({ event: progressEvent(p), arrived: Date.parse(p.recordedAt ?? p.at) || 0 })),
+  ];
+  return entries.map((x, i) => ({ ...x, i })).sort((a, b) => a.arrived - b.arrived || a.i - b.i).map((x) => x.event);
 }
