@@ -29,8 +29,25 @@ async function readBody(req: IncomingMessage): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
+/**
+ * The request target as a URL. An origin-form target (`/path?query`) is always a path, even when it
+ * starts with `//` (which URL resolution would read as a host: `//[` threw, `//evil/v1/tasks`
+ * became /v1/tasks); an absolute-form target (`http://host/path`) keeps its path; anything else
+ * is read as a path (and routes nowhere).
+ */
+function targetUrl(target: string): URL {
+  if (!target.startsWith('/')) {
+    try {
+      return new URL(target);
+    } catch {
+      /* not a URL: read it as a path */
+    }
+  }
+  return new URL(`http://localhost${target.startsWith('/') ? '' : '/'}${target}`);
+}
+
 export function proxyEventOf(req: IncomingMessage, body: Buffer, sourceIp: string): APIGatewayProxyEvent {
-  const url = new URL(req.url ?? '/', 'http://localhost');
+  const url = targetUrl(req.url ?? '/');
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(req.headers)) if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : value;
   const query: Record<string, string> = {};

@@ -20,6 +20,13 @@ import { startLocalForge, type LocalForge } from '../forge/server';
 export interface AgentComputeOptions {
   readonly dataDir: string;
   readonly harness: HarnessSpec;
+  /**
+   * The harness of a repository's sessions when it is not `harness` (e.g. a demo repository that
+   * always replays a recorded trajectory); undefined: `harness`. Asked once per session.
+   */
+  readonly harnessFor?: (repo: string) => HarnessSpec | undefined;
+  /** The token agents (and the platform) use with the forge. Default: a fresh random one per start. */
+  readonly forgeToken?: string;
   readonly kinesisUrl: string;
   readonly telemetryStream: string;
   readonly forgePort?: number;
@@ -47,7 +54,7 @@ export interface AgentCompute {
 const ROOT = path.join(__dirname, '..', '..');
 
 export async function startAgentCompute(options: AgentComputeOptions): Promise<AgentCompute> {
-  const forgeToken = `abca_forge_${randomBytes(16).toString('hex')}`;
+  const forgeToken = options.forgeToken ?? `abca_forge_${randomBytes(16).toString('hex')}`;
   const forge = await startLocalForge({ port: options.forgePort ?? 0, dataDir: path.join(options.dataDir, 'forge'), tokens: [forgeToken] });
   const git = new GitHubClient({ token: forgeToken, baseUrl: forge.apiUrl, pacingGroup: `forge-${forge.port}` });
   let deps: ServiceDeps | undefined;
@@ -60,7 +67,7 @@ export async function startAgentCompute(options: AgentComputeOptions): Promise<A
       ...input,
       cloneUrl: forge.cloneUrl(owner, name),
       gitApiUrl: forge.apiUrl,
-      harness: options.harness,
+      harness: options.harnessFor?.(input.repo) ?? options.harness,
       verify: config?.verify ?? { build: [], test: [], lint: [], gating: 'informational' },
       telemetry: { streamName: options.telemetryStream, endpoint: options.kinesisUrl, region: 'us-east-1' },
       heartbeatSeconds: options.heartbeatSeconds ?? 45,

@@ -84,6 +84,10 @@ export interface PlatformOptions {
    */
   readonly agents?: {
     readonly harness: HarnessSpec;
+    /** Per-repository harness override (undefined for a repository: `harness`). */
+    readonly harnessFor?: (repo: string) => HarnessSpec | undefined;
+    /** The forge's token (default: a fresh random one per start). Keep it stable to clone with the same URL after a restart. */
+    readonly forgeToken?: string;
     readonly forgePort?: number;
     readonly stopGraceMs?: number;
     readonly reportGraceMs?: number;
@@ -114,6 +118,8 @@ export interface Platform {
   stats(): { readonly publisherInvocations: number; readonly published: number };
   /** Resolves when every appended event has been published and every queue has drained. */
   quiesce(): Promise<void>;
+  /** Asks the watchdog for a sweep now (re-drives stranded tasks, e.g. right after a restart). */
+  requestSweep(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -244,11 +250,12 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
     stops.push(() => monitor.stop());
     scheduler.start();
     stops.push(() => scheduler.stop());
+    const requestSweep = async () => {
+      await ebClient.send(new PutEventsCommand({ Entries: [{ EventBusName: busName, Source: 'abca.watchdog', DetailType: 'SweepRequested', Detail: '{}' }] }));
+    };
     if (options.sweepEveryMs) {
       const timer = setInterval(() => {
-        ebClient
-          .send(new PutEventsCommand({ Entries: [{ EventBusName: busName, Source: 'abca.watchdog', DetailType: 'SweepRequested', Detail: '{}' }] }))
-          .catch((err: Error) => log('sweep request failed', { error: err.message }));
+        requestSweep().catch((err: Error) => log('sweep request failed', { error: err.message }));
       }, options.sweepEveryMs);
       stops.push(() => clearInterval(timer));
     }
@@ -277,6 +284,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
           if (published === before) return;
         }
       },
+      requestSweep,
       stop: stopAll,
     };
   } catch (err) {
