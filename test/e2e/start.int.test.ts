@@ -5,92 +5,20 @@
  * on it becomes a pull request (the demo path); SIGINT stops it cleanly (exit 0, endpoints.json
  * removed); a second start on the same data directory still has the task and reuses the key.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
-import os from 'node:os';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { callApi, TERMINAL_STATUSES } from '../../local/start/api-client';
-import { readEndpoints, isProcessAlive, type Endpoints } from '../../local/start/endpoints';
 import { waitUntil } from '../support/platform';
+import { npmStart } from '../support/npm-start';
 
-const ROOT = path.join(__dirname, '..', '..');
-const work = mkdtempSync(path.join(os.tmpdir(), 'abca-start-e2e-'));
-const dataDir = path.join(work, 'data');
-const configDir = path.join(work, 'bgagent');
-
-interface Started {
-  readonly proc: ChildProcess;
-  readonly endpoints: Endpoints;
-  output(): string;
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-}
-
-let current: Started | undefined;
-
-/** The environment of `npm start` here: no model credentials and no ABCA_* settings of the caller's. */
-function childEnv(): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {};
-  for (const [k, v] of Object.entries(process.env)) {
-    if (/^(ABCA_|ANTHROPIC_|CLAUDE_CODE_|AWS_|BGAGENT_)/.test(k)) continue;
-    env[k] = v;
-  }
-  return { ...env, BGAGENT_CONFIG_DIR: configDir, POWERTOOLS_LOG_LEVEL: 'INFO', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' };
-}
-
-async function startAbca(timeoutMs: number): Promise<Started> {
-  const proc = spawn(process.execPath, ['--require', 'tsx/cjs', path.join(ROOT, 'local/start/main.ts'), '--port', '0', '--data-dir', dataDir], {
-    cwd: ROOT,
-    env: childEnv(),
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  proc.stdout!.on('data', (c: Buffer) => (out += c.toString()));
-  proc.stderr!.on('data', (c: Buffer) => (out += c.toString()));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => proc.once('exit', (code, signal) => resolve({ code, signal })));
-  let gone = false;
-  void exited.then(() => (gone = true));
-  const endpoints = await waitUntil(
-    async () => {
-      if (gone) throw new Error(`npm start exited before it was ready:\n${out}`);
-      const e = readEndpoints(dataDir);
-      return e && e.pid === proc.pid && out.includes('ABCA is running') ? e : undefined;
-    },
-    timeoutMs,
-    'endpoints.json of the new npm start',
-  ).catch((err: Error) => {
-    proc.kill('SIGTERM');
-    throw new Error(`${err.message}\n--- npm start output ---\n${out}`);
-  });
-  current = { proc, endpoints, output: () => out, exited };
-  return current;
-}
-
-async function stopAbca(started: Started, timeoutMs: number) {
-  started.proc.kill('SIGINT');
-  const result = await Promise.race([started.exited, new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), timeoutMs).unref())]);
-  if (result === 'timeout') throw new Error(`npm start did not stop within ${timeoutMs} ms after SIGINT:\n${started.output()}`);
-  current = undefined;
-  return result;
-}
+const abca = npmStart();
+const { dataDir, configDir } = abca;
+const startAbca = (timeoutMs: number) => abca.start(timeoutMs);
+const stopAbca = abca.stop;
 
 const modeOf = (p: string) => statSync(p).mode & 0o777;
 
-afterAll(async () => {
-  if (current && current.proc.exitCode === null && current.proc.signalCode === null) {
-    current.proc.kill('SIGTERM');
-    await Promise.race([current.exited, new Promise((r) => setTimeout(r, 20_000).unref())]);
-    if (current.proc.exitCode === null && current.proc.signalCode === null) current.proc.kill('SIGKILL');
-  }
-  // A DynamoDB Local orphaned by a hard kill: its pid is in the log (DynamoDB Local listening … (pid N,).
-  const log = path.join(dataDir, 'logs', 'platform.log');
-  if (existsSync(log)) {
-    for (const m of readFileSync(log, 'utf8').matchAll(/DynamoDB Local listening on \S+ \(pid (\d+),/g)) {
-      const pid = Number(m[1]);
-      if (isProcessAlive(pid) && readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(dataDir)) process.kill(pid, 'SIGKILL');
-    }
-  }
-  rmSync(work, { recursive: true, force: true });
-}, 30_000);
+afterAll(() => abca.cleanup(), 30_000);
 
 test('npm start: ready with endpoints, admin key and demo repo; the demo task opens a PR; SIGINT stops cleanly; a restart keeps the task and the key', async () => {
   // First start.
