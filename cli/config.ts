@@ -87,7 +87,7 @@ export function validateApiUrl(raw: string): string {
   try {
     url = new URL(raw.trim());
   } catch {
-    throw new UsageError(`--api-url '${raw}' is not a valid URL (expected e.g. http://127.0.0.1:3000)`);
+    throw new UsageError(`--api-url '${raw}' is not a valid URL (expected e.g. http://127.0.0.1:8080)`);
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     throw new UsageError(`--api-url must be an http:// or https:// URL (got '${raw}')`);
@@ -110,7 +110,7 @@ export function resolveConnection(env: NodeJS.ProcessEnv): Connection {
   const apiUrl = env.BGAGENT_API_URL || config.api_url;
   if (!apiUrl) {
     throw new ConfigError(
-      `no API URL configured. Run \`bgagent configure --api-url <url>\` (e.g. http://127.0.0.1:3000 for \`npm start\`) or set BGAGENT_API_URL.`,
+      `no API URL configured. Run \`bgagent configure --api-url <url>\` (e.g. http://127.0.0.1:8080 for \`npm start\`) or set BGAGENT_API_URL.`,
     );
   }
   let auth: Auth = { kind: 'none' };

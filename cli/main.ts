@@ -47,7 +47,7 @@ function globalHelp(): string {
     'BGAGENT_TOKEN (a JWT, Authorization: Bearer), NO_COLOR.',
     '',
     'Examples:',
-    '  bgagent configure --api-url http://127.0.0.1:3000 --api-key bgak_..._...',
+    '  bgagent configure --api-url http://127.0.0.1:8080 --api-key bgak_..._...',
     '  bgagent submit --repo acme/api --issue 42 --wait',
     '  bgagent list --status RUNNING',
     '  bgagent watch <task_id>',

@@ -12,13 +12,13 @@ export const configure: CommandSpec = {
     'BGAGENT_TOKEN (a JWT, sent as Authorization: Bearer).',
   ],
   options: {
-    'api-url': { type: 'string', value: '<url>', description: 'Base URL of the platform API, e.g. http://127.0.0.1:3000' },
+    'api-url': { type: 'string', value: '<url>', description: 'Base URL of the platform API, e.g. http://127.0.0.1:8080' },
     'api-key': { type: 'string', value: '<key>', description: 'API key (bgak_<key_id>_<secret>) from `bgagent api-key create`' },
     'clear-api-key': { type: 'boolean', description: 'Remove the saved API key' },
     show: { type: 'boolean', description: 'Print the current configuration instead of changing it' },
   },
   examples: [
-    'bgagent configure --api-url http://127.0.0.1:3000',
+    'bgagent configure --api-url http://127.0.0.1:8080',
     'bgagent configure --api-url https://api.example.com --api-key bgak_01J..._...',
     'bgagent configure --show',
   ],
