@@ -1,6 +1,7 @@
 /** Pure parts of the API: routing, page tokens, idempotent task ids, signatures, query parameters. */
 import { signBody, signatureMatches } from '../kernel/hmac-signature';
 import { ApiError } from './errors';
+import { jsonBody } from './http';
 import { idempotencyKeyOf, taskIdForKey } from './idempotency';
 import { PageTokens } from './page-token';
 import { knownParams, limitParam } from './params';
@@ -101,5 +102,14 @@ describe('query parameters', () => {
     expect(limitParam({ limit: '100' }, { default: 20, max: 100 })).toBe(100);
     for (const bad of ['0', '101', '-1', '1.5', 'ten', '']) expect(codeOf(() => limitParam({ limit: bad }, { default: 20, max: 100 }))).toBe('VALIDATION_ERROR');
     expect(codeOf(() => knownParams({ statuss: 'x' }, ['status']))).toBe('VALIDATION_ERROR');
+  });
+});
+
+describe('request bodies', () => {
+  const request = (text: string) => ({ method: 'POST', path: '/', headers: { 'content-type': 'application/json' }, query: {}, rawBody: Buffer.from(text, 'utf8'), requestId: 'r', sourceIp: null });
+  test('a lone surrogate anywhere is refused; pairs (emoji) are fine', () => {
+    expect(codeOf(() => jsonBody(request('{"task_description":"\\ud800 x"}')))).toBe('VALIDATION_ERROR');
+    expect(codeOf(() => jsonBody(request('{"a":{"b":["\\udc00"]}}')))).toBe('VALIDATION_ERROR');
+    expect(jsonBody(request('{"task_description":"ship it \\ud83d\\ude80"}'))).toEqual({ task_description: 'ship it 🚀' });
   });
 });

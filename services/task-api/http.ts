@@ -48,7 +48,18 @@ export function jsonBody(request: ApiRequest): Record<string, unknown> {
     throw new ApiError('VALIDATION_ERROR', `The request body is not valid JSON: ${(err as Error).message}.`);
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new ApiError('VALIDATION_ERROR', 'The request body must be a JSON object.');
+  // DynamoDB stores UTF-8: a lone surrogate (`"\ud800"`) could not be stored, so refuse it here.
+  if (hasLoneSurrogate(value)) throw new ApiError('VALIDATION_ERROR', 'The request body contains text that is not valid Unicode (a lone UTF-16 surrogate); send well-formed text.');
   return value as Record<string, unknown>;
+}
+
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+function hasLoneSurrogate(value: unknown, depth = 0): boolean {
+  if (typeof value === 'string') return LONE_SURROGATE.test(value);
+  if (depth > 64 || typeof value !== 'object' || value === null) return false;
+  for (const [k, v] of Object.entries(value)) if (LONE_SURROGATE.test(k) || hasLoneSurrogate(v, depth + 1)) return true;
+  return false;
 }
 
 export interface ApiResponse {
