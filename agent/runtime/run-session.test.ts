@@ -143,7 +143,7 @@ describe('runSession', () => {
   it('reports an error (and still writes memory and reports) when the prompt cannot be loaded', async () => {
     const out = await session({ promptRef: 's3://bucket/prompts/x.md', harness: trajectory(FIX) });
     expect(out.report).toMatchObject({ outcome: 'error', commits: 0, turns: 0, prUrl: null });
-    expect(out.report.error).toMatch(/s3:\/\/ references need the S3 blob store/);
+    expect(out.report.error).toMatch(/cannot read s3:\/\/bucket\/prompts\/x\.md/);
     expect(out.branch).toBeNull();
     expect(memory.episodes).toHaveLength(1);
     expect(telemetry.reports).toHaveLength(1);
