@@ -20,6 +20,18 @@ import { createTaskViewProjector } from '../projections/task-view/service';
 import { createConcurrencyViewProjector } from '../projections/concurrency-view/service';
 import { createCredentialsViewProjector } from '../projections/credentials-view/service';
 
+/**
+ * What a service reaches beyond the event store, its idempotency records and the views (which every
+ * service may use): the CDK app grants each function only the capabilities its entry lists.
+ *   compute    start, stop and describe agent sessions (AgentCore or ECS)
+ *   scheduler  create and delete one-time schedules (session deadlines)
+ *   git        the GitHub token (issues, pull requests, commits)
+ *   blobs      write to the blob store (prompts, nudge inboxes)
+ *   memory     the repositories' memory table (episodes; recalled into prompts)
+ *   screening  the Bedrock guardrail, when the deployment configures one
+ */
+export type Capability = 'compute' | 'scheduler' | 'git' | 'blobs' | 'memory' | 'screening';
+
 /** An EventBridge event pattern (content filtering syntax), as PutRule takes it. */
 export type EventPattern = Readonly<Record<string, unknown>>;
 
@@ -49,6 +61,8 @@ export interface CatalogEntry {
    * no idempotency records — two fewer writes per event.
    */
   readonly idempotentByConstruction?: boolean;
+  /** AWS capabilities the service needs (see Capability); none when omitted. */
+  readonly uses?: readonly Capability[];
 }
 
 const taskEvents = (...types: string[]): EventPattern => ({ source: ['abca.task'], 'detail-type': types });
@@ -71,6 +85,7 @@ export const CATALOG: readonly CatalogEntry[] = [
     pattern: taskEvents('TaskAdmitted'),
     create: createHydrationService,
     lambdaEntry: 'services/hydration/handler.ts',
+    uses: ['git', 'blobs', 'memory', 'screening'],
     timeoutSeconds: 120,
   },
   {
@@ -80,6 +95,7 @@ export const CATALOG: readonly CatalogEntry[] = [
     pattern: taskEvents('ContextHydrated'),
     create: createSessionService,
     lambdaEntry: 'services/session/handler.ts',
+    uses: ['compute', 'scheduler'],
     timeoutSeconds: 120,
     reservedConcurrency: 20,
   },
@@ -90,6 +106,7 @@ export const CATALOG: readonly CatalogEntry[] = [
     pattern: taskEvents('SessionEnded'),
     create: createFinalizerService,
     lambdaEntry: 'services/finalizer/handler.ts',
+    uses: ['git', 'scheduler'],
     timeoutSeconds: 60,
   },
   {
@@ -99,6 +116,7 @@ export const CATALOG: readonly CatalogEntry[] = [
     pattern: taskEvents('TaskCancellationRequested'),
     create: createCancellationService,
     lambdaEntry: 'services/cancellation/handler.ts',
+    uses: ['compute', 'scheduler'],
     timeoutSeconds: 60,
   },
   {
@@ -108,6 +126,7 @@ export const CATALOG: readonly CatalogEntry[] = [
     pattern: taskEvents(...NUDGE_DELIVERY_EVENT_TYPES),
     create: createNudgeDeliveryService,
     lambdaEntry: 'services/nudge-delivery/handler.ts',
+    uses: ['blobs'],
     // Same event, same blob key, same bytes: a redelivery rewrites the file identically.
     idempotentByConstruction: true,
   },
@@ -119,6 +138,8 @@ export const CATALOG: readonly CatalogEntry[] = [
     schedule: 'rate(1 minute)',
     create: createWatchdogService,
     lambdaEntry: 'services/watchdog/handler.ts',
+    // It re-drives stuck tasks by running their step itself (hydration, session start, finalizer).
+    uses: ['compute', 'scheduler', 'git', 'blobs', 'memory', 'screening'],
     timeoutSeconds: 300,
     batchSize: 1,
     reservedConcurrency: 1,
@@ -130,6 +151,7 @@ export const CATALOG: readonly CatalogEntry[] = [
     pattern: taskEvents(...MEMORY_EVENT_TYPES),
     create: createMemoryService,
     lambdaEntry: 'services/memory/handler.ts',
+    uses: ['memory'],
   },
   {
     ...defaults,

@@ -18,6 +18,8 @@ export const SCHEDULES_TABLE = {
       projection: { type: 'ALL' },
     },
   ],
+  // EventBridge Scheduler keeps the schedules in AWS (services/adapters/eventbridge-scheduler.ts).
+  localOnly: true,
 } as const satisfies TableDefinition;
 
 /** Attribute names of a schedule item. */

@@ -33,6 +33,11 @@ export interface TableDefinition {
   readonly stream?: 'NEW_IMAGE' | 'NEW_AND_OLD_IMAGES';
   /** Attribute holding an epoch-seconds expiry, when items expire. */
   readonly timeToLiveAttribute?: string;
+  /**
+   * Only the embedded platform uses it: it stands in for something AWS manages itself (Lambda's
+   * event source positions, EventBridge Scheduler). The CDK app does not create it.
+   */
+  readonly localOnly?: boolean;
 }
 
 /**
@@ -84,6 +89,7 @@ export const CHECKPOINTS_TABLE = {
   baseName: 'checkpoints',
   partitionKey: { name: 'id', type: 'S' },
   globalSecondaryIndexes: [],
+  localOnly: true,
 } as const satisfies TableDefinition;
 
 export const KERNEL_TABLES: readonly TableDefinition[] = [EVENTS_TABLE, IDEMPOTENCY_TABLE, CHECKPOINTS_TABLE];

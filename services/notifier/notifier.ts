@@ -119,18 +119,27 @@ export function notifierConnection(url: string): NotifierSettings {
   if (parsed.protocol !== 'https:' && !(parsed.protocol === 'http:' && local)) {
     throw new Error(`${SLACK_WEBHOOK_URL_ENV} must be an https URL (http only for localhost).`);
   }
+  return notifierSettings(url);
+}
+
+/**
+ * The settings for an endpoint that is not checked here: the CDK app's, where the URL is a
+ * reference to a Secrets Manager secret resolved by CloudFormation at deploy time. `name` names the
+ * connection and the API destination (default `abca-notifier`; one per deployment).
+ */
+export function notifierSettings(endpoint: string, name = 'abca-notifier'): NotifierSettings {
   return {
     rule: NOTIFIER_RULE,
     connection: {
-      Name: 'abca-notifier',
+      Name: name,
       Description: 'Slack incoming webhook (the URL carries the credential; this header is ignored).',
       AuthorizationType: 'API_KEY',
       AuthParameters: { ApiKeyAuthParameters: { ApiKeyName: 'X-Abca-Notifier', ApiKeyValue: 'slack-incoming-webhook' } },
     },
     apiDestination: {
-      Name: 'abca-notifier',
+      Name: name,
       Description: 'Slack notifications of ended tasks.',
-      InvocationEndpoint: url,
+      InvocationEndpoint: endpoint,
       HttpMethod: 'POST',
       // Slack accepts about one message per second per webhook.
       InvocationRateLimitPerSecond: 1,

@@ -3,12 +3,15 @@
  * `Authorization: Bearer <JWT>`). Missing or bad credentials → 401 UNAUTHORIZED with a message
  * that says which header to send; the message never says whether a key id exists.
  */
-import type { ApiDeps } from './deps';
+import type { ApiDeps, CredentialsPort } from './deps';
 import { ApiError } from './errors';
 import type { ApiRequest } from './http';
 import type { Principal } from './router';
 
-export async function authenticate(request: ApiRequest, deps: Pick<ApiDeps, 'credentials' | 'jwt'>): Promise<Principal> {
+/** Only the API-key check of the credentials is needed (the API authorizer has nothing else). */
+export type AuthDeps = Pick<ApiDeps, 'jwt'> & { readonly credentials: Pick<CredentialsPort, 'authenticateApiKey'> };
+
+export async function authenticate(request: ApiRequest, deps: AuthDeps): Promise<Principal> {
   const apiKey = request.headers['x-api-key'];
   if (apiKey !== undefined) {
     const found = apiKey.length <= 256 ? await deps.credentials.authenticateApiKey(apiKey.trim()) : null;
