@@ -26,6 +26,11 @@ export interface SessionPayload extends SessionInput {
    * session gets no nudges.
    */
   readonly nudgesRef?: string;
+  /**
+   * Where the git token is when the compute cannot put it in ABCA_GIT_TOKEN (AgentCore):
+   * `secretsmanager:<secret arn>`, read by the agent's session role (agent/adapters/git-token.ts).
+   */
+  readonly gitTokenRef?: string;
 }
 
 /**

@@ -12,7 +12,8 @@
  * |              | (s3://); none without one                                                         |
  * | AgentHarness | payload.harness (harness/index.ts)                                                |
  *
- * The git token comes from ABCA_GIT_TOKEN (or GITHUB_TOKEN): the compute passes it explicitly; it is
+ * The git token comes from ABCA_GIT_TOKEN (or GITHUB_TOKEN), which the compute passes explicitly, or
+ * from the Secrets Manager secret the payload names (AgentCore: adapters/git-token.ts); it is
  * used for git over HTTP and the REST API and never reaches the harness.
  *
  * S3 (s3:// prompts, trajectories, nudge inboxes) is reached with the sandbox's own credentials
@@ -29,6 +30,7 @@ import { FileMemoryWriter, NoMemory } from './adapters/file-memory';
 import { FileNudgeInbox, NoNudges } from './adapters/file-nudge-inbox';
 import { FileTelemetry } from './adapters/file-telemetry';
 import { createHarness } from './harness/index';
+import { regionOfArn, resolveGitToken, type SecretRead } from './adapters/git-token';
 import type { BlobReader, MemoryWriter, NudgeInbox, PullRequestInfo, PullRequestRequest, PullRequests, Telemetry } from './ports';
 import { errorMessage, type Log } from './runtime/log';
 
@@ -42,12 +44,20 @@ export interface AgentAdapters {
   readonly gitToken: string | undefined;
 }
 
-export function gitTokenFrom(env: NodeJS.ProcessEnv): string | undefined {
-  return env.ABCA_GIT_TOKEN || env.GITHUB_TOKEN || undefined;
+/** Secrets Manager reads for the git token, on a client in the secret's own region (loaded only when used). */
+function secretsManagerRead(env: NodeJS.ProcessEnv): SecretRead {
+  return (arn) => {
+    // require, not import(): the agent runs under `--require tsx/cjs`, which compiles required .ts only.
+    const { SecretsManagerClient } = require('@aws-sdk/client-secrets-manager') as typeof import('@aws-sdk/client-secrets-manager');
+    const { cachedSecretReader } = require('../services/cloud/secrets') as typeof import('../services/cloud/secrets');
+    const region = regionOfArn(arn) ?? env.AWS_REGION;
+    const client = new SecretsManagerClient({ ...(region ? { region } : {}), ...(env.AWS_ENDPOINT_URL_SECRETS_MANAGER ? { endpoint: env.AWS_ENDPOINT_URL_SECRETS_MANAGER } : {}) });
+    return cachedSecretReader((command) => client.send(command))(arn).finally(() => client.destroy());
+  };
 }
 
 export async function buildAdapters(payload: SessionPayload, env: NodeJS.ProcessEnv, log: Log): Promise<AgentAdapters> {
-  const gitToken = gitTokenFrom(env);
+  const gitToken = await resolveGitToken(payload, env, () => secretsManagerRead(env));
   const s3 = sessionS3Client(payload, env);
   const blobs = new SchemeBlobReader(() => {
     const { S3BlobReader } = require('./adapters/s3-blob-reader') as typeof import('./adapters/s3-blob-reader');

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { SessionPayload } from '../contracts';
-import { GitHubPullRequests, buildAdapters, gitTokenFrom } from '../wiring';
+import { GitHubPullRequests, buildAdapters } from '../wiring';
 import { FileBlobReader, SchemeBlobReader, UnsupportedRefError } from './blob-reader';
 import { FileMemoryWriter } from './file-memory';
 import { FileTelemetry, readTelemetryFile } from './file-telemetry';
@@ -99,8 +99,6 @@ describe('buildAdapters', () => {
     expect(a.harness).toBeInstanceOf(ReplayHarness);
     expect(a.gitToken).toBe('tok');
     expect(existsSync(path.join(dir, 't.jsonl'))).toBe(false); // nothing written until used
-    expect(gitTokenFrom({ GITHUB_TOKEN: 'gh' })).toBe('gh');
-    expect(gitTokenFrom({})).toBeUndefined();
   });
 });
 

@@ -118,6 +118,9 @@ export class AgentCompute extends Construct {
     acknowledgeWildcards(this.modelPolicy, /^Resource::arn:.+:bedrock:.*:(foundation-model\/anthropic\.\*|inference-profile\/\*anthropic\.\*)$/, "Anthropic models on Bedrock only: the model id is each repository's RepoConfig, chosen at run time, and cross-region inference reaches the model in several regions.");
 
     if (props.compute === 'agentcore') {
+      // AgentCore passes no secrets into the container: the agent reads its git token itself
+      // (payload.gitTokenRef, agent/adapters/git-token.ts) — this one secret, nothing else.
+      this.sessionPolicy.addStatements(new iam.PolicyStatement({ sid: 'GitToken', actions: ['secretsmanager:GetSecretValue'], resources: [props.gitTokenSecret.secretArn] }));
       this.runtime = this.agentCoreRuntime(props, image);
       const runtimeArn = this.runtime.attrAgentRuntimeArn;
       this.environment = { [CLOUD_ENV.compute]: 'agentcore', [CLOUD_ENV.agentRuntimeArn]: runtimeArn };

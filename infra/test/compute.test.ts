@@ -7,14 +7,19 @@ import { policiesOfRole, resourcesOf, synthPlatform, type Synthesized } from './
 
 const IMAGE = '123456789012.dkr.ecr.us-east-1.amazonaws.com/abca-agent:v1';
 
-/** The session role's statements, exactly: telemetry out, its prompt and nudge inbox in. */
-function sessionStatements({ stack }: Synthesized) {
+/**
+ * The session role's statements, exactly: telemetry out, its prompt and nudge inbox in — and on
+ * AgentCore, which passes no secrets to the container, the git token secret (read by the agent).
+ */
+function sessionStatements({ stack, template }: Synthesized, compute: 'agentcore' | 'ecs') {
   const bucket = stack.resolve(stack.blobs.bucket.bucketArn);
+  const gitToken = Object.keys(resourcesOf(template, 'AWS::SecretsManager::Secret')).find((id) => id.startsWith('GitHubToken'));
   return [
     { Sid: 'Telemetry', Effect: 'Allow', Action: ['kinesis:PutRecord', 'kinesis:PutRecords'], Resource: stack.resolve(stack.telemetry.stream.streamArn) },
     { Sid: 'OwnPrompt', Effect: 'Allow', Action: 's3:GetObject', Resource: { 'Fn::Join': ['', [bucket, '/prompts/*']] } },
     { Sid: 'NudgeInbox', Effect: 'Allow', Action: 's3:GetObject', Resource: { 'Fn::Join': ['', [bucket, '/nudges/*']] } },
     { Sid: 'ListNudgeInbox', Effect: 'Allow', Action: 's3:ListBucket', Resource: bucket, Condition: { StringLike: { 's3:prefix': ['nudges/*'] } } },
+    ...(compute === 'agentcore' ? [{ Sid: 'GitToken', Effect: 'Allow', Action: 'secretsmanager:GetSecretValue', Resource: { Ref: gitToken } }] : []),
   ];
 }
 
@@ -59,7 +64,7 @@ describe('AgentCore (default)', () => {
 
   test('exactly three policies: the session policy, model invocation, and what AgentCore needs to run the image', () => {
     const { [policyId(synth, stack.compute.sessionPolicy)]: session, [policyId(synth, stack.compute.modelPolicy)]: model, ...others } = policiesOfRole(template, roleId(synth));
-    expect(session).toEqual(sessionStatements(synth));
+    expect(session).toEqual(sessionStatements(synth, 'agentcore'));
     expect(model).toEqual(modelStatements);
     expect(Object.keys(others)).toHaveLength(1);
     const runtime = Object.values(others)[0]!;
@@ -122,7 +127,7 @@ describe('ECS Fargate (context compute=ecs)', () => {
     expect(role.Properties.AssumeRolePolicyDocument.Statement).toEqual([expect.objectContaining({ Principal: { Service: 'ecs-tasks.amazonaws.com' } })]);
     expect(role.Properties.ManagedPolicyArns).toBeUndefined();
     expect(policiesOfRole(template, roleId(synth))).toEqual({
-      [policyId(synth, stack.compute.sessionPolicy)]: sessionStatements(synth),
+      [policyId(synth, stack.compute.sessionPolicy)]: sessionStatements(synth, 'ecs'),
       [policyId(synth, stack.compute.modelPolicy)]: modelStatements,
     });
   });

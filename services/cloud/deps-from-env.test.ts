@@ -82,9 +82,10 @@ test('readEnv returns the optional ones when set', () => {
 test('the cloud session payload: GitHub, the repository\'s verification, the telemetry stream, the nudge inbox in S3', async () => {
   const payload = await cloudSessionPayload(
     { taskId: 't1', sessionId: 's1', userId: 'u', repo: 'acme/app', branchName: 'bgagent/t1/x', issueNumber: null, promptRef: 's3://b/prompts/t1/v.md', promptVersion: 'v', modelId: 'm', maxTurns: 5, maxBudgetUsd: null, deadlineAt: '2030-01-01T00:00:00.000Z' },
-    { store: { readStream: async () => [] }, blobs: { refOf: (key: string) => `s3://abca-blobs/${key}` }, harness: { type: 'claude', provider: 'bedrock' }, telemetryStream: 'abca-telemetry', region: 'eu-west-1' },
+    { store: { readStream: async () => [] }, blobs: { refOf: (key: string) => `s3://abca-blobs/${key}` }, harness: { type: 'claude', provider: 'bedrock' }, telemetryStream: 'abca-telemetry', region: 'eu-west-1', gitTokenSecretArn: 'arn:aws:secretsmanager:eu-west-1:1:secret:gh' },
   );
   expect(payload).toMatchObject({
+    gitTokenRef: 'secretsmanager:arn:aws:secretsmanager:eu-west-1:1:secret:gh',
     cloneUrl: 'https://github.com/acme/app.git',
     gitApiUrl: 'https://api.github.com',
     telemetry: { streamName: 'abca-telemetry', region: 'eu-west-1' },

@@ -15,6 +15,7 @@ import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
+import { SECRETS_MANAGER_REF } from '../../agent/adapters/git-token';
 import type { HarnessSpec, SessionPayload } from '../../agent/contracts';
 import { createProgressStores } from '../../projections/progress-view/stores';
 import { createViewStores } from '../../projections/view-stores';
@@ -103,7 +104,7 @@ export function serviceDepsFromEnv(env: Env, what: string, overrides: CloudOverr
   const blobs = blobStoreFromEnv(env, what);
   const harness = harnessFrom(v.agentHarness);
 
-  const payload: SessionPayloadBuilder = async (input) => cloudSessionPayload(input, { store, blobs, harness, telemetryStream: v.telemetryStream, region });
+  const payload: SessionPayloadBuilder = async (input) => cloudSessionPayload(input, { store, blobs, harness, telemetryStream: v.telemetryStream, region, gitTokenSecretArn: v.gitTokenSecretArn });
   const computes = new Map<CloudCompute, ComputeStrategy>();
   const computeFor = (type: ComputeType): ComputeStrategy => {
     const deployed = v.compute as CloudCompute;
@@ -156,7 +157,15 @@ export function serviceDepsFromEnv(env: Env, what: string, overrides: CloudOverr
 /** What the agent is handed in the cloud: GitHub, the repository's verification, the telemetry stream. */
 export async function cloudSessionPayload(
   input: SessionInput,
-  options: { readonly store: DynamoDbEventStore | Pick<ServiceDeps['store'], 'readStream'>; readonly blobs: Pick<BlobStore, 'refOf'>; readonly harness: HarnessSpec; readonly telemetryStream: string; readonly region: string | undefined },
+  options: {
+    readonly store: DynamoDbEventStore | Pick<ServiceDeps['store'], 'readStream'>;
+    readonly blobs: Pick<BlobStore, 'refOf'>;
+    readonly harness: HarnessSpec;
+    readonly telemetryStream: string;
+    readonly region: string | undefined;
+    /** Named in the payload for computes that cannot pass the token in the environment (AgentCore). */
+    readonly gitTokenSecretArn?: string;
+  },
 ): Promise<SessionPayload> {
   const config = await loadRepoConfig(options.store as ServiceDeps['store'], input.repo);
   return {
@@ -168,6 +177,7 @@ export async function cloudSessionPayload(
     telemetry: { streamName: options.telemetryStream, region: options.region ?? 'us-east-1' },
     heartbeatSeconds: 45,
     nudgesRef: nudgeInboxRef(options.blobs, input.taskId),
+    ...(options.gitTokenSecretArn ? { gitTokenRef: `${SECRETS_MANAGER_REF}${options.gitTokenSecretArn}` } : {}),
   };
 }
 
