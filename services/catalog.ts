@@ -65,6 +65,15 @@ export interface CatalogEntry {
   readonly uses?: readonly Capability[];
 }
 
+/** AWS's advice for SQS event sources: visibility timeout ≥ 6 × the function's timeout. */
+export const VISIBILITY_TIMEOUT_FACTOR = 6;
+
+/**
+ * The visibility timeout of a service's queue (how soon a failed message comes back), in seconds:
+ * the CDK app's SQS queue and the embedded platform's local queue both use it.
+ */
+export const visibilityTimeoutSeconds = (entry: Pick<CatalogEntry, 'timeoutSeconds'>): number => entry.timeoutSeconds * VISIBILITY_TIMEOUT_FACTOR;
+
 const taskEvents = (...types: string[]): EventPattern => ({ source: ['abca.task'], 'detail-type': types });
 
 const defaults = { timeoutSeconds: 30, memoryMb: 512, batchSize: 10, maxReceiveCount: 5, ordered: false } as const;

@@ -3,11 +3,9 @@
  * against a local S3-compatible server (s3rver), as written by the platform's S3 BlobStore; and
  * buildAdapters wires S3 from the payload's region and AWS_ENDPOINT_URL_S3.
  */
-import type { S3Client } from '@aws-sdk/client-s3';
-import { S3BlobStore } from '../../services/adapters/s3-blob-store';
 import { BlobNotFoundError } from '../../services/adapters/s3/s3-objects';
 import { nudgeInboxRef } from '../../services/nudge-delivery/inbox';
-import { LOCAL_S3_REGION, startLocalS3, type LocalS3 } from '../../test/support/local-s3';
+import { LOCAL_S3_REGION, useLocalS3 } from '../../test/support/local-s3';
 import type { SessionPayload } from '../contracts';
 import { silentLog } from '../runtime/log';
 import { buildAdapters } from '../wiring';
@@ -16,31 +14,19 @@ import { S3BlobReader } from './s3-blob-reader';
 import { S3NudgeInbox } from './s3-nudge-inbox';
 
 const BUCKET = 'abca-blobs';
-let s3: LocalS3;
-let client: S3Client;
-let blobs: S3BlobStore;
-
-beforeAll(async () => {
-  s3 = await startLocalS3([BUCKET]);
-  client = s3.client();
-  blobs = new S3BlobStore({ client, bucket: BUCKET, prefix: 'abca/' });
-});
-afterAll(async () => {
-  client.destroy();
-  await s3.close();
-});
+const s3 = useLocalS3(BUCKET);
 
 test('reads a prompt the platform stored in S3 (GetObject on the reference)', async () => {
-  const promptRef = await blobs.put('prompts/T-1/0123456789ab.md', '# Task\n\nFix the bug.', 'text/markdown; charset=utf-8');
+  const promptRef = await s3.blobs.put('prompts/T-1/0123456789ab.md', '# Task\n\nFix the bug.', 'text/markdown; charset=utf-8');
   s3.requests.length = 0;
-  const reader = new SchemeBlobReader(() => new S3BlobReader(client));
+  const reader = new SchemeBlobReader(() => new S3BlobReader(s3.client));
   expect((await reader.get(promptRef)).toString()).toBe('# Task\n\nFix the bug.');
   expect(s3.requests.map((r) => `${r.method} ${r.url.split('?')[0]}`)).toEqual([`GET /${BUCKET}/abca/prompts/T-1/0123456789ab.md`]);
 });
 
 test('a missing prompt fails with an error naming its reference', async () => {
   const ref = `s3://${BUCKET}/abca/prompts/T-404/p.md`;
-  const err = await new S3BlobReader(client).get(ref).catch((e: unknown) => e);
+  const err = await new S3BlobReader(s3.client).get(ref).catch((e: unknown) => e);
   expect(err).toBeInstanceOf(BlobNotFoundError);
   expect((err as Error).message).toContain(ref);
 });
@@ -60,13 +46,13 @@ describe('buildAdapters with s3:// references', () => {
   });
 
   it('reads the s3:// prompt and trajectory and polls the s3:// nudge inbox, in the payload region, at AWS_ENDPOINT_URL_S3', async () => {
-    const trajectoryRef = await blobs.put('trajectories/T-2.json', '{"steps":[]}', 'application/json');
-    const promptRef = await blobs.put('prompts/T-2/p.md', 'prompt', 'text/markdown');
+    const trajectoryRef = await s3.blobs.put('trajectories/T-2.json', '{"steps":[]}', 'application/json');
+    const promptRef = await s3.blobs.put('prompts/T-2/p.md', 'prompt', 'text/markdown');
     const payload = {
       taskId: 'T-2',
       sessionId: 'S-2',
       promptRef,
-      nudgesRef: nudgeInboxRef(blobs, 'T-2'),
+      nudgesRef: nudgeInboxRef(s3.blobs, 'T-2'),
       harness: { type: 'replay', trajectoryRef },
       gitApiUrl: 'http://127.0.0.1:1',
       telemetry: { streamName: 'abca-telemetry', region: 'eu-west-3' },
@@ -87,7 +73,7 @@ describe('buildAdapters with s3:// references', () => {
   });
 
   it('falls back to AWS_REGION when the payload has no region', async () => {
-    const promptRef = await blobs.put('prompts/T-3/p.md', 'prompt');
+    const promptRef = await s3.blobs.put('prompts/T-3/p.md', 'prompt');
     const payload = { taskId: 'T-3', sessionId: 'S-3', promptRef, harness: { type: 'replay', trajectoryRef: promptRef }, gitApiUrl: 'http://127.0.0.1:1', telemetry: { streamName: 's', region: '' } } as unknown as SessionPayload;
     s3.requests.length = 0;
     const adapters = await buildAdapters(payload, { ABCA_TELEMETRY_FILE: '/dev/null', AWS_ENDPOINT_URL_S3: s3.endpoint, AWS_REGION: LOCAL_S3_REGION }, silentLog);

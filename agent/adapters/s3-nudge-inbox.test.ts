@@ -3,32 +3,20 @@
  * (s3rver). Nudges are written the way the platform writes them: nudge-delivery's writeNudge
  * through the S3 BlobStore, the inbox reference from nudgeInboxRef.
  */
-import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { S3BlobStore } from '../../services/adapters/s3-blob-store';
+import { GetObjectCommand } from '@aws-sdk/client-s3';
 import type { S3Sender } from '../../services/adapters/s3/s3-objects';
 import type { EventEnvelope } from '../../services/kernel/envelope';
 import { nudgeInboxRef, writeNudge } from '../../services/nudge-delivery/inbox';
-import { startLocalS3, type LocalS3 } from '../../test/support/local-s3';
+import { useLocalS3 } from '../../test/support/local-s3';
 import { nudgeInboxFor } from '../wiring';
 import { S3NudgeInbox, type S3NudgeInboxOptions } from './s3-nudge-inbox';
 
 const BUCKET = 'abca-blobs';
-let s3: LocalS3;
-let client: S3Client;
-let blobs: S3BlobStore;
+const s3 = useLocalS3(BUCKET);
 let inboxes: S3NudgeInbox[] = [];
 let taskSeq = 0;
 let taskId: string;
 
-beforeAll(async () => {
-  s3 = await startLocalS3([BUCKET]);
-  client = s3.client();
-  blobs = new S3BlobStore({ client, bucket: BUCKET, prefix: 'abca/' });
-});
-afterAll(async () => {
-  client.destroy();
-  await s3.close();
-});
 beforeEach(() => {
   taskId = `T-${++taskSeq}`; // each test its own inbox
 });
@@ -42,7 +30,7 @@ afterEach(() => {
  * cannot race the test's writes), and the next timed one is a minute away.
  */
 async function inbox(options: Partial<S3NudgeInboxOptions> = {}): Promise<S3NudgeInbox> {
-  const i = new S3NudgeInbox(nudgeInboxRef(blobs, taskId), { client, pollMs: 60_000, ...options });
+  const i = new S3NudgeInbox(nudgeInboxRef(s3.blobs, taskId), { client: s3.client, pollMs: 60_000, ...options });
   inboxes.push(i);
   await i.poll();
   return i;
@@ -58,10 +46,10 @@ function deliver(sequence: number, nudgeId: string, message: string, id = `01J${
     occurredAt: '2025-01-01T00:00:00.000Z',
     data: { nudgeId, message, nudgedBy: 'user:u-1', sessionId: null },
   } as unknown as EventEnvelope<'NudgeReceived'>;
-  return writeNudge(blobs, event);
+  return writeNudge(s3.blobs, event);
 }
 
-const putRaw = (name: string, body: string) => blobs.put(`nudges/${taskId}/${name}`, body);
+const putRaw = (name: string, body: string) => s3.blobs.put(`nudges/${taskId}/${name}`, body);
 
 async function eventually<T>(read: () => T, done: (value: T) => boolean, timeoutMs = 5_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -73,7 +61,7 @@ async function eventually<T>(read: () => T, done: (value: T) => boolean, timeout
 }
 
 test('the inbox reference is the task prefix in the bucket', async () => {
-  expect(nudgeInboxRef(blobs, taskId)).toBe(`s3://${BUCKET}/abca/nudges/${taskId}/`);
+  expect(nudgeInboxRef(s3.blobs, taskId)).toBe(`s3://${BUCKET}/abca/nudges/${taskId}/`);
   expect((await inbox()).location).toEqual({ bucket: BUCKET, key: `abca/nudges/${taskId}/` });
 });
 
@@ -164,7 +152,7 @@ test('a read that fails stops the poll there; the next poll hands the nudges out
   const flaky: S3Sender = {
     send: ((command: unknown) => {
       if (command instanceof GetObjectCommand && failGets-- > 0) return Promise.reject(Object.assign(new Error('slow down'), { name: 'SlowDown' }));
-      return client.send(command as GetObjectCommand);
+      return s3.client.send(command as GetObjectCommand);
     }) as S3Sender['send'],
   };
   const warnings: string[] = [];
@@ -177,7 +165,7 @@ test('a read that fails stops the poll there; the next poll hands the nudges out
 
 test('an inbox that cannot be listed gives no nudges, never throws, and warns once', async () => {
   const warnings: string[] = [];
-  const i = new S3NudgeInbox(`s3://no-such-bucket/nudges/${taskId}/`, { client, pollMs: 60_000, warn: (m) => warnings.push(m) });
+  const i = new S3NudgeInbox(`s3://no-such-bucket/nudges/${taskId}/`, { client: s3.client, pollMs: 60_000, warn: (m) => warnings.push(m) });
   inboxes.push(i);
   await i.poll();
   await i.poll();
@@ -198,7 +186,7 @@ test('close stops the background polling', async () => {
 
 test('nudgeInboxFor (agent/wiring.ts) polls an s3:// inbox with the session S3 client', async () => {
   await deliver(7, 'n-1', 'use pnpm');
-  const i = nudgeInboxFor({ nudgesRef: nudgeInboxRef(blobs, taskId) }, () => undefined, () => client);
+  const i = nudgeInboxFor({ nudgesRef: nudgeInboxRef(s3.blobs, taskId) }, () => undefined, () => s3.client);
   expect(i).toBeInstanceOf(S3NudgeInbox);
   inboxes.push(i as S3NudgeInbox);
   await (i as S3NudgeInbox).poll();

@@ -1,8 +1,18 @@
 /** bgagent api-key create | list | revoke: /v1/api-keys. */
-import { flag, intOpt, stringOpt, UsageError } from '../args';
+import { stringOpt, UsageError } from '../args';
 import type { CommandSpec } from '../command';
-import { collectPages, commandLine, printMoreHint } from '../paging';
-import { field, formatAge, rowStatus, table } from '../render';
+import { field, formatAge } from '../render';
+import { credentialId, credentialListOptions, listCredentials, revokeCredential, type CredentialResource } from './credentials';
+
+const API_KEYS: CredentialResource = {
+  group: 'api-key',
+  collection: 'api-keys',
+  label: 'API key',
+  plural: 'API keys',
+  idFields: ['key_id', 'api_key_id', 'id'],
+  idHeader: 'KEY ID',
+  extraColumns: [{ header: 'LAST USED', cell: (k, now) => (field(k, 'last_used_at') ? `${formatAge(field(k, 'last_used_at'), now)} ago` : '') }],
+};
 
 /** The full key in a create answer: whichever field holds a `bgak_…` value. */
 function keyOf(row: Record<string, unknown>): string {
@@ -28,7 +38,7 @@ export const apiKeyCreate: CommandSpec = {
       ctx.printJson(created);
       return 0;
     }
-    const id = field(created, 'key_id', 'api_key_id', 'id');
+    const id = credentialId(API_KEYS, created);
     ctx.out(`API key ${ctx.style.bold(id)} created${field(created, 'name') ? ` (${field(created, 'name')})` : ''}.`);
     const key = keyOf(created);
     if (key) {
@@ -44,43 +54,9 @@ export const apiKeyCreate: CommandSpec = {
 export const apiKeyList: CommandSpec = {
   name: 'api-key list',
   summary: 'List your API keys (never the keys themselves).',
-  options: {
-    'include-revoked': { type: 'boolean', description: 'Also show revoked keys (hidden by default)' },
-    limit: { type: 'string', value: '<n>', description: 'Keys per page' },
-    'next-token': { type: 'string', value: '<token>', description: 'Continue from a previous page' },
-    all: { type: 'boolean', description: 'Follow next_token through every page' },
-  },
+  options: credentialListOptions('keys'),
   examples: ['bgagent api-key list', 'bgagent api-key list --json'],
-  async run(ctx, args) {
-    const limit = intOpt(args, 'limit', { min: 1, max: 100 });
-    const includeRevoked = flag(args, 'include-revoked');
-    const client = ctx.client();
-    const fetched = await collectPages(
-      (next_token) => client.list('api-keys', { limit, next_token }),
-      flag(args, 'all'),
-      stringOpt(args, 'next-token'),
-    );
-    // The API lists revoked ones too (with their status); they are hidden unless asked for.
-    const page = includeRevoked ? fetched : { ...fetched, data: fetched.data.filter((row) => rowStatus(row) !== 'revoked') };
-    if (ctx.json) {
-      ctx.printJson(page);
-      return 0;
-    }
-    if (page.data.length === 0) ctx.out('No API keys. Create one with: bgagent api-key create <name>');
-    else {
-      const now = ctx.now();
-      const rows = page.data.map((k) => [
-        field(k, 'key_id', 'api_key_id', 'id'),
-        field(k, 'name'),
-        rowStatus(k),
-        formatAge(field(k, 'created_at'), now),
-        field(k, 'last_used_at') ? `${formatAge(field(k, 'last_used_at'), now)} ago` : '',
-      ]);
-      for (const line of table(['KEY ID', 'NAME', 'STATUS', 'AGE', 'LAST USED'], rows, ctx.style)) ctx.out(line);
-    }
-    printMoreHint(ctx, page, `${commandLine('bgagent api-key list', { limit })}${includeRevoked ? ' --include-revoked' : ''}`);
-    return 0;
-  },
+  run: (ctx, args) => listCredentials(ctx, args, API_KEYS),
 };
 
 export const apiKeyRevoke: CommandSpec = {
@@ -88,11 +64,5 @@ export const apiKeyRevoke: CommandSpec = {
   summary: 'Revoke an API key: requests with it are refused from now on.',
   args: [{ name: 'key_id', required: true, description: 'The key id (the part after bgak_ in the key)' }],
   examples: ['bgagent api-key revoke 01JKEY...'],
-  async run(ctx, args) {
-    const id = args.positionals[0]!;
-    const result = await ctx.client().revoke('api-keys', id);
-    if (ctx.json) ctx.printJson(result ?? { key_id: id, status: 'revoked' });
-    else ctx.out(`API key ${ctx.style.bold(id)} revoked.`);
-    return 0;
-  },
+  run: (ctx, args) => revokeCredential(ctx, args, API_KEYS),
 };

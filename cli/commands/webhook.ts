@@ -1,8 +1,17 @@
 /** bgagent webhook create | list | revoke: /v1/webhooks. */
-import { flag, intOpt, stringOpt, UsageError } from '../args';
+import { stringOpt, UsageError } from '../args';
 import type { CommandSpec } from '../command';
-import { collectPages, commandLine, printMoreHint } from '../paging';
-import { field, formatAge, rowStatus, table } from '../render';
+import { field } from '../render';
+import { credentialId, credentialListOptions, listCredentials, revokeCredential, type CredentialResource } from './credentials';
+
+const WEBHOOKS: CredentialResource = {
+  group: 'webhook',
+  collection: 'webhooks',
+  label: 'Webhook',
+  plural: 'webhooks',
+  idFields: ['webhook_id', 'id'],
+  idHeader: 'WEBHOOK ID',
+};
 
 const NAME_PATTERN = /^[a-zA-Z0-9][a-zA-Z0-9 _-]{0,62}[a-zA-Z0-9]$/;
 
@@ -23,7 +32,7 @@ export const webhookCreate: CommandSpec = {
       ctx.printJson(hook);
       return 0;
     }
-    const id = field(hook, 'webhook_id', 'id');
+    const id = credentialId(WEBHOOKS, hook);
     ctx.out(`Webhook ${ctx.style.bold(id)} created (${field(hook, 'name') || name}).`);
     const secret = field(hook, 'secret');
     if (secret) {
@@ -39,37 +48,9 @@ export const webhookCreate: CommandSpec = {
 export const webhookList: CommandSpec = {
   name: 'webhook list',
   summary: 'List your webhooks.',
-  options: {
-    'include-revoked': { type: 'boolean', description: 'Also show revoked webhooks (hidden by default)' },
-    limit: { type: 'string', value: '<n>', description: 'Webhooks per page' },
-    'next-token': { type: 'string', value: '<token>', description: 'Continue from a previous page' },
-    all: { type: 'boolean', description: 'Follow next_token through every page' },
-  },
+  options: credentialListOptions('webhooks'),
   examples: ['bgagent webhook list', 'bgagent webhook list --include-revoked --json'],
-  async run(ctx, args) {
-    const limit = intOpt(args, 'limit', { min: 1, max: 100 });
-    const includeRevoked = flag(args, 'include-revoked');
-    const client = ctx.client();
-    const fetched = await collectPages(
-      (next_token) => client.list('webhooks', { limit, next_token }),
-      flag(args, 'all'),
-      stringOpt(args, 'next-token'),
-    );
-    // The API lists revoked ones too (with their status); they are hidden unless asked for.
-    const page = includeRevoked ? fetched : { ...fetched, data: fetched.data.filter((row) => rowStatus(row) !== 'revoked') };
-    if (ctx.json) {
-      ctx.printJson(page);
-      return 0;
-    }
-    if (page.data.length === 0) ctx.out('No webhooks. Create one with: bgagent webhook create <name>');
-    else {
-      const now = ctx.now();
-      const rows = page.data.map((w) => [field(w, 'webhook_id', 'id'), field(w, 'name'), rowStatus(w), formatAge(field(w, 'created_at'), now)]);
-      for (const line of table(['WEBHOOK ID', 'NAME', 'STATUS', 'AGE'], rows, ctx.style)) ctx.out(line);
-    }
-    printMoreHint(ctx, page, `${commandLine('bgagent webhook list', { limit })}${includeRevoked ? ' --include-revoked' : ''}`);
-    return 0;
-  },
+  run: (ctx, args) => listCredentials(ctx, args, WEBHOOKS),
 };
 
 export const webhookRevoke: CommandSpec = {
@@ -77,11 +58,5 @@ export const webhookRevoke: CommandSpec = {
   summary: 'Revoke a webhook: requests signed with its secret are refused from now on.',
   args: [{ name: 'webhook_id', required: true, description: 'The webhook' }],
   examples: ['bgagent webhook revoke 01JWEBHOOK...'],
-  async run(ctx, args) {
-    const id = args.positionals[0]!;
-    const result = await ctx.client().revoke('webhooks', id);
-    if (ctx.json) ctx.printJson(result ?? { webhook_id: id, status: 'revoked' });
-    else ctx.out(`Webhook ${ctx.style.bold(id)} revoked.`);
-    return 0;
-  },
+  run: (ctx, args) => revokeCredential(ctx, args, WEBHOOKS),
 };

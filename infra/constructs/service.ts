@@ -21,7 +21,7 @@ import * as targets from 'aws-cdk-lib/aws-events-targets';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { Construct } from 'constructs';
-import type { Capability, CatalogEntry } from '../../services/catalog';
+import { visibilityTimeoutSeconds, type Capability, type CatalogEntry } from '../../services/catalog';
 import type { EventBus } from './event-bus';
 import { WorkQueue } from './dead-letter-queue';
 import { platformFunction } from './platform-function';
@@ -42,9 +42,6 @@ export interface ServiceProps {
   readonly grants: ServiceGrants;
 }
 
-/** AWS's advice for SQS event sources: visibility timeout ≥ 6 × the function's timeout. */
-export const VISIBILITY_TIMEOUT_FACTOR = 6;
-
 export class Service extends Construct {
   readonly rule: events.Rule;
   readonly scheduleRule?: events.Rule;
@@ -59,7 +56,7 @@ export class Service extends Construct {
     this.queue = new WorkQueue(this, 'Queue', {
       queueName: name,
       maxReceiveCount: entry.maxReceiveCount,
-      visibilityTimeout: Duration.seconds(entry.timeoutSeconds * VISIBILITY_TIMEOUT_FACTOR),
+      visibilityTimeout: Duration.seconds(visibilityTimeoutSeconds(entry)),
     });
     const toQueue = new targets.SqsQueue(this.queue.queue, props.bus.targetDelivery());
 

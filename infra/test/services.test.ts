@@ -3,10 +3,9 @@
  * dead-letter queue → the entry's function, with exactly the capabilities the entry lists.
  */
 import { Match } from 'aws-cdk-lib/assertions';
-import { CATALOG, type Capability, type CatalogEntry } from '../../services/catalog';
+import { CATALOG, VISIBILITY_TIMEOUT_FACTOR, type Capability, type CatalogEntry } from '../../services/catalog';
 import { CLOUD_ENV } from '../../services/cloud/env';
 import { MEMORY_TABLE } from '../../services/adapters/memory/tables';
-import { VISIBILITY_TIMEOUT_FACTOR } from '../constructs/service';
 import { LAMBDA_RUNTIME } from '../constructs/platform-function';
 import { actionsOfRole, oneResource, resourcesOf, synthPlatform } from './platform';
 

@@ -5,7 +5,7 @@
  * queue `abca-<name>` (dead-letter queue `abca-<name>-dlq`) → the service's SQS consumer.
  */
 import { PutRuleCommand, PutTargetsCommand, type EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import type { CatalogEntry } from '../../services/catalog';
+import { visibilityTimeoutSeconds, type CatalogEntry } from '../../services/catalog';
 import { createSqsConsumer } from '../../services/kernel/consumer';
 import type { ServiceDeps } from '../../services/deps';
 import type { LocalEventBridge } from '../eventbridge/server';
@@ -42,7 +42,7 @@ export async function wireCatalog(options: {
     await eventBridge.registerQueueConsumer(name, consumer, {
       batchSize: entry.batchSize,
       // As in the CDK app: the visibility timeout covers the function's timeout with room to spare.
-      visibilityTimeoutMs: options.visibilityTimeoutMs ?? entry.timeoutSeconds * 1000 * 2,
+      visibilityTimeoutMs: options.visibilityTimeoutMs ?? visibilityTimeoutSeconds(entry) * 1000,
       maxReceiveCount: entry.maxReceiveCount,
       deadLetterQueue: `${name}-dlq`,
       functionName: name,

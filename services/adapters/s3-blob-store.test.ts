@@ -2,29 +2,19 @@
  * The S3 blob store with the real @aws-sdk/client-s3 against a local S3-compatible server
  * (s3rver): references, round trips, encryption headers on the wire, idempotent puts, clear errors.
  */
-import { HeadObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
-import { startLocalS3, type LocalS3 } from '../../test/support/local-s3';
+import { HeadObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
+import { startLocalS3, useLocalS3 } from '../../test/support/local-s3';
 import { BlobKeyError } from './blob-key';
 import { S3BlobStore } from './s3-blob-store';
 import { BlobNotFoundError, BlobReadError } from './s3/s3-objects';
 
 const BUCKET = 'abca-blobs';
-let s3: LocalS3;
-let client: S3Client;
-
-beforeAll(async () => {
-  s3 = await startLocalS3([BUCKET]);
-  client = s3.client();
-});
-afterAll(async () => {
-  client.destroy();
-  await s3.close();
-});
+const s3 = useLocalS3(BUCKET);
 beforeEach(() => {
   s3.requests.length = 0;
 });
 
-const store = (options: { prefix?: string; kmsKeyId?: string } = {}) => new S3BlobStore({ client, bucket: BUCKET, prefix: 'abca/', ...options });
+const store = (options: { prefix?: string; kmsKeyId?: string } = {}) => new S3BlobStore({ client: s3.client, bucket: BUCKET, prefix: 'abca/', ...options });
 const puts = () => s3.requests.filter((r) => r.method === 'PUT');
 
 test('put returns s3://<bucket>/<prefix><key>, which get reads back (text and bytes); the content type is kept', async () => {
@@ -32,7 +22,7 @@ test('put returns s3://<bucket>/<prefix><key>, which get reads back (text and by
   const ref = await blobs.put('prompts/t-1/0123456789ab.md', '# prompt', 'text/markdown; charset=utf-8');
   expect(ref).toBe(`s3://${BUCKET}/abca/prompts/t-1/0123456789ab.md`);
   expect((await blobs.get(ref)).toString()).toBe('# prompt');
-  const head = await client.send(new HeadObjectCommand({ Bucket: BUCKET, Key: 'abca/prompts/t-1/0123456789ab.md' }));
+  const head = await s3.client.send(new HeadObjectCommand({ Bucket: BUCKET, Key: 'abca/prompts/t-1/0123456789ab.md' }));
   expect(head.ContentType).toBe('text/markdown; charset=utf-8');
 
   const bytes = await blobs.put('traces/t-1/trace.bin', new Uint8Array([0, 1, 2, 255]));
@@ -67,7 +57,7 @@ test('a repeated put of the same key and bytes returns the same reference and le
   const first = await blobs.put('nudges/t-2/0000000003-01JA.json', body, 'application/json');
   const second = await blobs.put('nudges/t-2/0000000003-01JA.json', body, 'application/json');
   expect(second).toBe(first);
-  const listed = await client.send(new ListObjectsV2Command({ Bucket: BUCKET, Prefix: 'abca/nudges/t-2/' }));
+  const listed = await s3.client.send(new ListObjectsV2Command({ Bucket: BUCKET, Prefix: 'abca/nudges/t-2/' }));
   expect(listed.Contents?.map((o) => o.Key)).toEqual(['abca/nudges/t-2/0000000003-01JA.json']);
   expect((await blobs.get(first)).toString()).toBe(body);
 });
@@ -105,5 +95,5 @@ test('refuses references to another bucket, outside the prefix, or not s3://', a
   await expect(blobs.get(`s3://${BUCKET}/abca/../p.md`)).rejects.toBeInstanceOf(BlobKeyError);
   await expect(blobs.get('file:///tmp/p.md')).rejects.toBeInstanceOf(BlobKeyError);
   expect(s3.requests).toEqual([]);
-  expect(() => new S3BlobStore({ client, bucket: 'Not_A_Bucket' })).toThrow(BlobKeyError);
+  expect(() => new S3BlobStore({ client: s3.client, bucket: 'Not_A_Bucket' })).toThrow(BlobKeyError);
 });

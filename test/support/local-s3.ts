@@ -16,6 +16,7 @@ import os from 'node:os';
 import path from 'node:path';
 import S3rver from 's3rver';
 import type { S3Client } from '@aws-sdk/client-s3';
+import { S3BlobStore } from '../../services/adapters/s3-blob-store';
 import { s3Client } from '../../services/adapters/s3/s3-client';
 
 export interface S3Request {
@@ -58,6 +59,53 @@ export async function startLocalS3(buckets: readonly string[]): Promise<LocalS3>
       await server.close();
       rmSync(directory, { recursive: true, force: true });
       releaseDes();
+    },
+  };
+}
+
+/** A local S3 a whole test file shares, with one client on it and the platform's BlobStore there. */
+export interface SharedLocalS3 {
+  readonly endpoint: string;
+  readonly requests: S3Request[];
+  readonly client: S3Client;
+  /** The S3 BlobStore in the bucket, under the prefix. */
+  readonly blobs: S3BlobStore;
+}
+
+/**
+ * Registers the beforeAll / afterAll that start a local S3 with `bucket` (and a client and a
+ * BlobStore under `prefix` on it) and stop it; read its fields inside tests and hooks.
+ */
+export function useLocalS3(bucket: string, prefix = 'abca/'): SharedLocalS3 {
+  let current: { s3: LocalS3; client: S3Client; blobs: S3BlobStore } | undefined;
+  beforeAll(async () => {
+    const s3 = await startLocalS3([bucket]);
+    const client = s3.client();
+    current = { s3, client, blobs: new S3BlobStore({ client, bucket, prefix }) };
+  });
+  afterAll(async () => {
+    if (!current) return;
+    const { s3, client } = current;
+    current = undefined;
+    client.destroy();
+    await s3.close();
+  });
+  const get = () => {
+    if (!current) throw new Error('useLocalS3: read it inside a test or a hook, once beforeAll has run');
+    return current;
+  };
+  return {
+    get endpoint() {
+      return get().s3.endpoint;
+    },
+    get requests() {
+      return get().s3.requests;
+    },
+    get client() {
+      return get().client;
+    },
+    get blobs() {
+      return get().blobs;
     },
   };
 }
