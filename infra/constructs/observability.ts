@@ -1,6 +1,9 @@
 /**
  * The dashboard and alarms of the platform.
  *
+ * Task durations need no metric of their own: Logs Insights widgets over the same task-event log
+ * take, per task, the time from TaskSubmitted (and from SessionStarted) to its terminal event.
+ *
  * Task metrics come from the events themselves, with no code: a rule copies every task event
  * (source `abca.task`) from the bus into a log group (also an audit trail), and metric filters on
  * it count the events by type (`TaskEvents`, dimension `Type`: submitted, completed, failed, ...)
@@ -33,6 +36,24 @@ import { DeadLetterQueue } from './dead-letter-queue';
 import { isPlatformFunction } from './platform-function';
 
 /** The deployment's own namespace: metric filters cannot add a fixed dimension. */
+
+const TERMINAL_TYPES = "'TaskCompleted', 'TaskFailed', 'TaskCancelled', 'TaskTimedOut'";
+
+/**
+ * Per task, the time from its `from` event to its terminal event, then their distribution (tasks
+ * still in flight have only the first event and drop out at `n > 1`).
+ */
+export function taskDurationQuery(from: 'TaskSubmitted' | 'SessionStarted'): string[] {
+  return [
+    'fields detail.stream.id as task, detail.type as type, toMillis(@timestamp) as t',
+    `| filter type in ['${from}', ${TERMINAL_TYPES}]`,
+    '| stats count(*) as n, min(t) as first, max(t) as last by task',
+    '| filter n > 1',
+    '| fields (last - first) / 1000 as duration_s',
+    '| stats count(*) as tasks, avg(duration_s) as avg_s, pct(duration_s, 50) as p50_s, pct(duration_s, 90) as p90_s, max(duration_s) as max_s',
+  ];
+}
+
 export const metricsNamespace = (prefix: string) => `ABCA/${prefix}`;
 
 export interface ObservabilityProps {
@@ -107,6 +128,18 @@ export class Observability extends Construct {
     this.dashboard.addWidgets(
       new cloudwatch.GraphWidget({ title: 'Tasks by event (submitted, and how they ended)', left: m.byType, width: 12, stacked: false }),
       new cloudwatch.GraphWidget({ title: 'Agent cost (USD) and turns per session', left: [m.cost], right: [m.turns], width: 12 }),
+    );
+    this.dashboard.addWidgets(
+      ...(['TaskSubmitted', 'SessionStarted'] as const).map(
+        (from) =>
+          new cloudwatch.LogQueryWidget({
+            title: from === 'TaskSubmitted' ? 'Task duration (s): submitted → ended' : 'Session duration (s): session started → task ended',
+            logGroupNames: [this.taskEventLog.logGroupName],
+            view: cloudwatch.LogQueryVisualizationType.TABLE,
+            queryLines: taskDurationQuery(from),
+            width: 12,
+          }),
+      ),
     );
     this.dashboard.addWidgets(
       new cloudwatch.GraphWidget({ title: 'Dead-letter queues (messages)', left: deadLetterQueues.map((q) => q.metricApproximateNumberOfMessagesVisible({ label: q.node.path, statistic: 'Maximum' })), width: 12 }),

@@ -55,6 +55,10 @@ test('task metrics from the events: task events copied to a log group, counted b
 
 test('a dashboard; alarms go to an encrypted topic with the e-mail subscribed', () => {
   template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
+  // Task and session durations from the task-event log (Logs Insights), next to the metric widgets.
+  const body = JSON.stringify(Object.values(resourcesOf(template, 'AWS::CloudWatch::Dashboard'))[0]!.Properties.DashboardBody);
+  for (const title of ['Task duration (s): submitted → ended', 'Session duration (s): session started → task ended', 'Agent cost (USD) and turns per session', 'Dead-letter queues (messages)', 'Iterator age (ms): publisher, session monitor']) expect(body).toContain(title);
+  expect(body).toContain("filter type in ['SessionStarted', 'TaskCompleted', 'TaskFailed', 'TaskCancelled', 'TaskTimedOut']");
   template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
   template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'ops@example.com', TopicArn: topic });
 });
