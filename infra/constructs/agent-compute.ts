@@ -20,7 +20,9 @@
  * on Anthropic models). On AgentCore the same role also pulls the image and writes the runtime's
  * logs (AgentCore uses one role for both): a third policy, scoped to the image's repository and
  * the runtime's log groups. On ECS those belong to the task's execution role instead, which also
- * reads the GitHub token into the container (ECS `secrets`): the agent's role never can.
+ * reads the GitHub token into the container (ECS `secrets`): the agent's role never can. AgentCore
+ * passes no secrets into containers, so there the session role may read that one secret itself
+ * (the payload's gitTokenRef).
  */
 import { ArnFormat, Duration, Fn, IgnoreMode, Stack } from 'aws-cdk-lib';
 import * as bedrockagentcore from 'aws-cdk-lib/aws-bedrockagentcore';
