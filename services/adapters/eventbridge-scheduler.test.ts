@@ -12,7 +12,7 @@
  */
 import { SchedulerClient, ThrottlingException, ValidationException } from '@aws-sdk/client-scheduler';
 import { EventBridgeScheduler } from './eventbridge-scheduler';
-import { startRecordingServer, type RecordedAnswer, type RecordedRequest, type RecordingServer } from './testing/recording-server';
+import { RECORDING_ACCESS_KEY_ID, useRecordingClient, type RecordedAnswer, type RecordedRequest } from './testing/recording-server';
 
 const REGION = 'us-east-1';
 const ACCOUNT = '123456789012';
@@ -65,30 +65,8 @@ const errorAnswer = (status: number, type: string, message: string): RecordedAns
 });
 const arnOf = (key: string) => `arn:aws:scheduler:${REGION}:${ACCOUNT}:schedule/${key}`;
 
-let server: RecordingServer;
-let client: SchedulerClient;
 let service: LocalScheduler;
-
-beforeAll(async () => {
-  server = await startRecordingServer();
-  client = new SchedulerClient({
-    endpoint: server.endpoint,
-    region: REGION,
-    credentials: { accessKeyId: 'AKID', secretAccessKey: 'secret' },
-    maxAttempts: 1, // the SDK's own retries are not what these tests are about
-  });
-});
-
-afterAll(async () => {
-  client.destroy();
-  await server.close();
-});
-
-beforeEach(() => {
-  server.requests.length = 0;
-  service = new LocalScheduler();
-  server.handle(service.answer);
-});
+const aws = useRecordingClient((config) => new SchedulerClient(config), { region: REGION, handler: () => (service = new LocalScheduler()).answer });
 
 const now = new Date('2030-01-01T00:00:00.000Z');
 const options = {
@@ -99,7 +77,7 @@ const options = {
   now: () => now,
 };
 const event = { source: 'abca.scheduler', detailType: 'SessionDeadlineReached', detail: { taskId: 't1', sessionId: 's1', deadlineAt: '2030-01-01T08:00:00.000Z' } };
-const scheduler = () => new EventBridgeScheduler({ client, ...options });
+const scheduler = () => new EventBridgeScheduler({ client: aws.client, ...options });
 
 /** The schedule body CreateSchedule/UpdateSchedule send for `deadline-t1` at `at`. */
 const scheduleBody = (at: string) => ({
@@ -122,12 +100,12 @@ const scheduleBody = (at: string) => ({
 test('a one-time schedule in the group that puts the event on the bus, then deletes itself: CreateSchedule, SigV4-signed', async () => {
   await scheduler().scheduleOnce('deadline-t1', new Date('2030-01-01T08:00:00.000Z'), event);
 
-  expect(server.requests).toHaveLength(1);
-  const [r] = server.requests;
+  expect(aws.server.requests).toHaveLength(1);
+  const [r] = aws.server.requests;
   expect(r!.method).toBe('POST');
   expect(r!.url).toBe('/schedules/deadline-t1');
   expect(r!.headers['content-type']).toBe('application/json');
-  expect(r!.headers.authorization).toMatch(new RegExp(`^AWS4-HMAC-SHA256 Credential=AKID/\\d{8}/${REGION}/scheduler/aws4_request, `));
+  expect(r!.headers.authorization).toMatch(new RegExp(`^AWS4-HMAC-SHA256 Credential=${RECORDING_ACCESS_KEY_ID}/\\d{8}/${REGION}/scheduler/aws4_request, `));
   const body = JSON.parse(r!.body) as Record<string, unknown>;
   expect(body).toEqual(scheduleBody('2030-01-01T08:00:00'));
   expect(body).not.toHaveProperty('Name'); // the name travels in the path only
@@ -136,8 +114,8 @@ test('a one-time schedule in the group that puts the event on the bus, then dele
 
 test('without a dead-letter queue the target has no DeadLetterConfig', async () => {
   const { deadLetterQueueArn: _, ...withoutDlq } = options;
-  await new EventBridgeScheduler({ client, ...withoutDlq }).scheduleOnce('deadline-t1', new Date('2030-01-01T08:00:00.000Z'), event);
-  const target = (JSON.parse(server.requests[0]!.body) as { Target: Record<string, unknown> }).Target;
+  await new EventBridgeScheduler({ client: aws.client, ...withoutDlq }).scheduleOnce('deadline-t1', new Date('2030-01-01T08:00:00.000Z'), event);
+  const target = (JSON.parse(aws.server.requests[0]!.body) as { Target: Record<string, unknown> }).Target;
   expect(target).not.toHaveProperty('DeadLetterConfig');
   expect(target).toMatchObject({ Arn: options.eventBusArn, RoleArn: options.roleArn });
 });
@@ -146,8 +124,8 @@ test('scheduling the same name again replaces the schedule (a redelivered start 
   await scheduler().scheduleOnce('deadline-t1', new Date('2030-01-01T08:00:00.000Z'), event);
   await scheduler().scheduleOnce('deadline-t1', new Date('2030-01-01T09:30:00.000Z'), event);
 
-  expect(server.requests.map((r) => `${r.method} ${r.url}`)).toEqual(['POST /schedules/deadline-t1', 'POST /schedules/deadline-t1', 'PUT /schedules/deadline-t1']);
-  const [, conflicted, update] = server.requests.map((r) => JSON.parse(r.body) as Record<string, unknown>);
+  expect(aws.server.requests.map((r) => `${r.method} ${r.url}`)).toEqual(['POST /schedules/deadline-t1', 'POST /schedules/deadline-t1', 'PUT /schedules/deadline-t1']);
+  const [, conflicted, update] = aws.server.requests.map((r) => JSON.parse(r.body) as Record<string, unknown>);
   expect(update).toEqual(scheduleBody('2030-01-01T09:30:00'));
   const { ClientToken: _a, ...updateFields } = update!;
   const { ClientToken: _b, ...conflictedFields } = conflicted!;
@@ -161,23 +139,23 @@ test('other CreateSchedule errors surface, without an UpdateSchedule', async () 
   const failed = scheduler().scheduleOnce('deadline-t1', new Date('2030-01-01T08:00:00.000Z'), event);
   await expect(failed).rejects.toBeInstanceOf(ValidationException);
   await expect(failed).rejects.toMatchObject({ message: 'The role cannot be assumed.' });
-  expect(server.requests.map((r) => r.method)).toEqual(['POST']);
+  expect(aws.server.requests.map((r) => r.method)).toEqual(['POST']);
 });
 
 test('a time in the past or too close is moved a minute ahead (Scheduler refuses past times; a late deadline is safe)', async () => {
   expect(scheduler().scheduleInput('deadline-t1', new Date('2029-12-31T00:00:00.000Z'), event).ScheduleExpression).toBe('at(2030-01-01T00:01:00)');
   await scheduler().scheduleOnce('deadline-t1', new Date('2029-12-31T00:00:00.000Z'), event);
   await scheduler().scheduleOnce('deadline-t2', new Date('2030-01-01T00:00:30.000Z'), event);
-  expect(server.requests.map((r) => (JSON.parse(r.body) as { ScheduleExpression: string }).ScheduleExpression)).toEqual(['at(2030-01-01T00:01:00)', 'at(2030-01-01T00:01:00)']);
+  expect(aws.server.requests.map((r) => (JSON.parse(r.body) as { ScheduleExpression: string }).ScheduleExpression)).toEqual(['at(2030-01-01T00:01:00)', 'at(2030-01-01T00:01:00)']);
 });
 
 test('cancelling deletes it (DELETE /schedules/{Name}?groupName=…); one that is gone counts as cancelled; other errors surface', async () => {
   await scheduler().scheduleOnce('deadline-t1', new Date('2030-01-01T08:00:00.000Z'), event);
-  server.requests.length = 0;
+  aws.server.requests.length = 0;
 
   await scheduler().cancel('deadline-t1');
-  expect(server.requests).toHaveLength(1);
-  const [r] = server.requests;
+  expect(aws.server.requests).toHaveLength(1);
+  const [r] = aws.server.requests;
   expect(r!.method).toBe('DELETE');
   expect(r!.path).toBe('/schedules/deadline-t1');
   expect(r!.query.get('groupName')).toBe('abca-deadlines');
@@ -186,7 +164,7 @@ test('cancelling deletes it (DELETE /schedules/{Name}?groupName=…); one that i
   expect(service.schedules.size).toBe(0);
 
   await expect(scheduler().cancel('deadline-t1')).resolves.toBeUndefined(); // gone: the service says ResourceNotFoundException
-  expect(server.requests).toHaveLength(2);
+  expect(aws.server.requests).toHaveLength(2);
 
   service.error = { status: 429, type: 'ThrottlingException', message: 'Rate exceeded', method: 'DELETE' };
   const throttled = scheduler().cancel('deadline-t1');
@@ -198,5 +176,5 @@ test('refuses names EventBridge Scheduler would refuse, before any request', asy
   const s = scheduler();
   await expect(s.scheduleOnce('has space', now, event)).rejects.toThrow(/schedule name/);
   await expect(s.cancel('x'.repeat(65))).rejects.toThrow(/schedule name/);
-  expect(server.requests).toHaveLength(0);
+  expect(aws.server.requests).toHaveLength(0);
 });

@@ -12,7 +12,7 @@
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SecretNameError } from '../ports/secret-store';
 import { SecretsManagerSecretStore } from './secrets-manager-secret-store';
-import { startRecordingServer, type RecordedAnswer, type RecordedRequest, type RecordingServer } from './testing/recording-server';
+import { RECORDING_ACCESS_KEY_ID, useRecordingClient, type RecordedAnswer, type RecordedRequest } from './testing/recording-server';
 
 const REGION = 'us-east-1';
 const ACCOUNT = '123456789012';
@@ -95,37 +95,15 @@ const failure = (type: string, message: string, status = 400): RecordedAnswer =>
 const notFound = () => failure('ResourceNotFoundException', "Secrets Manager can't find the specified secret.");
 const arnOf = (name: string) => `arn:aws:secretsmanager:${REGION}:${ACCOUNT}:secret:${name}-AbCdEf`;
 
-let server: RecordingServer;
-let client: SecretsManagerClient;
 let sm: LocalSecretsManager;
-
-beforeAll(async () => {
-  server = await startRecordingServer();
-  client = new SecretsManagerClient({
-    endpoint: server.endpoint,
-    region: REGION,
-    credentials: { accessKeyId: 'AKID', secretAccessKey: 'secret' },
-    maxAttempts: 1, // the SDK's own retries are not what these tests are about
-  });
-});
-
-afterAll(async () => {
-  client.destroy();
-  await server.close();
-});
-
-beforeEach(() => {
-  server.requests.length = 0;
-  sm = new LocalSecretsManager();
-  server.handle(sm.answer);
-});
+const aws = useRecordingClient((config) => new SecretsManagerClient(config), { region: REGION, handler: () => (sm = new LocalSecretsManager()).answer });
 
 /** Each request as its X-Amz-Target and parsed JSON body. */
-const wire = () => server.requests.map((r) => ({ target: r.headers['x-amz-target'], body: JSON.parse(r.body) as Record<string, unknown> }));
+const wire = () => aws.server.requests.map((r) => ({ target: r.headers['x-amz-target'], body: JSON.parse(r.body) as Record<string, unknown> }));
 const token = expect.any(String); // the SDK's idempotency token (ClientRequestToken)
 
 test('put creates the secret under the prefix, then replaces its value; get reads it back; delete removes it at once', async () => {
-  const store = new SecretsManagerSecretStore({ client, prefix: 'abca/api/' });
+  const store = new SecretsManagerSecretStore({ client: aws.client, prefix: 'abca/api/' });
   await store.put('webhook-1', 'first');
   await store.put('webhook-1', 'second');
   expect(await store.get('webhook-1')).toBe('second');
@@ -145,16 +123,16 @@ test('put creates the secret under the prefix, then replaces its value; get read
     { target: 'secretsmanager.DeleteSecret', body: { SecretId: id, ForceDeleteWithoutRecovery: true } },
     { target: 'secretsmanager.GetSecretValue', body: { SecretId: id } },
   ]);
-  for (const r of server.requests) {
+  for (const r of aws.server.requests) {
     expect(r.method).toBe('POST');
     expect(r.url).toBe('/');
     expect(r.headers['content-type']).toBe('application/x-amz-json-1.1');
-    expect(r.headers.authorization).toMatch(new RegExp(`^AWS4-HMAC-SHA256 Credential=AKID/\\d{8}/${REGION}/secretsmanager/aws4_request, `));
+    expect(r.headers.authorization).toMatch(new RegExp(`^AWS4-HMAC-SHA256 Credential=${RECORDING_ACCESS_KEY_ID}/\\d{8}/${REGION}/secretsmanager/aws4_request, `));
   }
 });
 
 test('with a KMS key, the secret is created encrypted with it', async () => {
-  const store = new SecretsManagerSecretStore({ client, prefix: 'p/', kmsKeyId: KMS_KEY });
+  const store = new SecretsManagerSecretStore({ client: aws.client, prefix: 'p/', kmsKeyId: KMS_KEY });
   await store.put('w', 'value');
   expect(wire()).toEqual([
     { target: 'secretsmanager.PutSecretValue', body: { SecretId: 'p/w', SecretString: 'value', ClientRequestToken: token } },
@@ -164,7 +142,7 @@ test('with a KMS key, the secret is created encrypted with it', async () => {
 });
 
 test('two puts racing to create: the loser writes its value instead of failing', async () => {
-  const store = new SecretsManagerSecretStore({ client, prefix: 'p/' });
+  const store = new SecretsManagerSecretStore({ client: aws.client, prefix: 'p/' });
   sm.beforeCreate = (name) => {
     sm.beforeCreate = null;
     sm.secrets.set(name, { value: 'theirs' }); // another writer created it meanwhile
@@ -180,13 +158,13 @@ test('two puts racing to create: the loser writes its value instead of failing',
 
 test('a secret scheduled for deletion (deleted elsewhere with a recovery window) reads as absent', async () => {
   sm.secrets.set('p/w', { value: 'old', deletionDate: Date.now() / 1000 + 7 * 86_400 });
-  const store = new SecretsManagerSecretStore({ client, prefix: 'p/' });
+  const store = new SecretsManagerSecretStore({ client: aws.client, prefix: 'p/' });
   expect(await store.get('w')).toBeUndefined(); // the service answers InvalidRequestException
   expect(wire()).toEqual([{ target: 'secretsmanager.GetSecretValue', body: { SecretId: 'p/w' } }]);
 });
 
 test('other errors surface', async () => {
-  const store = new SecretsManagerSecretStore({ client, prefix: 'p/' });
+  const store = new SecretsManagerSecretStore({ client: aws.client, prefix: 'p/' });
   sm.error = { operation: 'GetSecretValue', type: 'AccessDeniedException', message: 'not authorized to perform secretsmanager:GetSecretValue' };
   await expect(store.get('w')).rejects.toMatchObject({ name: 'AccessDeniedException', message: 'not authorized to perform secretsmanager:GetSecretValue' });
   sm.error = { operation: 'PutSecretValue', type: 'InternalServiceError', status: 500, message: 'try again' };
@@ -197,8 +175,8 @@ test('other errors surface', async () => {
 });
 
 test('names and values are checked as by every SecretStore, before any request', async () => {
-  const store = new SecretsManagerSecretStore({ client, prefix: 'p/' });
+  const store = new SecretsManagerSecretStore({ client: aws.client, prefix: 'p/' });
   await expect(store.get('../x')).rejects.toThrow(SecretNameError);
   await expect(store.put('ok', '')).rejects.toThrow(RangeError);
-  expect(server.requests).toHaveLength(0);
+  expect(aws.server.requests).toHaveLength(0);
 });

@@ -10,34 +10,13 @@ import type { SessionPayload } from '../../../agent/contracts';
 import type { SessionInput } from '../../ports/compute';
 import { ComputeStartError, isPermanentStartError } from '../../session/compute-errors';
 import { AgentCoreCompute } from './agentcore-compute';
-import { startRecordingServer, type RecordedAnswer, type RecordedRequest, type RecordingHandler, type RecordingServer } from '../testing/recording-server';
+import { useRecordingClient, type RecordedAnswer, type RecordedRequest, type RecordingHandler } from '../testing/recording-server';
 import { RUNTIME_SESSION_ID_MAX, RUNTIME_SESSION_ID_MIN, runtimeSessionIdFor } from './runtime-session-id';
 
 const ARN = 'arn:aws:bedrock-agentcore:us-east-1:123456789012:runtime/abca_agent-AbC123xyz';
 const SESSION_HEADER = 'x-amzn-bedrock-agentcore-runtime-session-id';
 
-let server: RecordingServer;
-let client: BedrockAgentCoreClient;
-
-beforeAll(async () => {
-  server = await startRecordingServer();
-  client = new BedrockAgentCoreClient({
-    endpoint: server.endpoint,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'dummy-secret' },
-    maxAttempts: 1, // the SDK's own retries are not what these tests are about
-  });
-});
-
-afterAll(async () => {
-  client.destroy();
-  await server.close();
-});
-
-beforeEach(() => {
-  server.requests.length = 0;
-  server.handle(serviceLike());
-});
+const aws = useRecordingClient((config) => new BedrockAgentCoreClient(config), { handler: () => serviceLike() });
 
 /** Answers like AgentCore: the container's JSON for invocations, the session id header for stops. */
 function serviceLike(invocationBody: object = { status: 'started' }): RecordingHandler {
@@ -84,7 +63,7 @@ const payloadOf = (i: SessionInput): SessionPayload => ({
   heartbeatSeconds: 30,
 });
 
-const compute = (qualifier: string | null = 'prod') => new AgentCoreCompute({ agentRuntimeArn: ARN, qualifier: qualifier ?? undefined, payload: payloadOf, client });
+const compute = (qualifier: string | null = 'prod') => new AgentCoreCompute({ agentRuntimeArn: ARN, qualifier: qualifier ?? undefined, payload: payloadOf, client: aws.client });
 
 describe('runtimeSessionIdFor', () => {
   test('deterministic, 33–256 characters, readable, distinct per session', () => {
@@ -105,8 +84,8 @@ describe('startSession', () => {
     const runtimeSessionId = runtimeSessionIdFor(input.sessionId);
     expect(handle).toEqual({ computeType: 'agentcore', sessionId: input.sessionId, ref: runtimeSessionId });
 
-    expect(server.requests).toHaveLength(1);
-    const [r] = server.requests;
+    expect(aws.server.requests).toHaveLength(1);
+    const [r] = aws.server.requests;
     expect(r!.method).toBe('POST');
     expect(r!.url).toBe(`/runtimes/${encodeURIComponent(ARN)}/invocations?qualifier=prod`);
     expect(r!.headers[SESSION_HEADER]).toBe(runtimeSessionId);
@@ -118,19 +97,19 @@ describe('startSession', () => {
 
   test('no qualifier configured → none sent (AgentCore uses DEFAULT)', async () => {
     await compute(null).startSession(input);
-    expect(server.requests[0]!.url).toBe(`/runtimes/${encodeURIComponent(ARN)}/invocations`);
+    expect(aws.server.requests[0]!.url).toBe(`/runtimes/${encodeURIComponent(ARN)}/invocations`);
   });
 
   test('a retried start sends the same runtime session id (the container answers already-running)', async () => {
-    server.handle(serviceLike({ status: 'already-running', sessionId: input.sessionId }));
+    aws.server.handle(serviceLike({ status: 'already-running', sessionId: input.sessionId }));
     const a = await compute().startSession(input);
     const b = await compute().startSession(input);
     expect(b).toEqual(a);
-    expect(server.requests.map((r) => r.headers[SESSION_HEADER])).toEqual([a.ref, a.ref]);
+    expect(aws.server.requests.map((r) => r.headers[SESSION_HEADER])).toEqual([a.ref, a.ref]);
   });
 
   test('the container running another session → permanent error', async () => {
-    server.handle(serviceLike({ status: 'already-running', sessionId: 's-someone-else-1' }));
+    aws.server.handle(serviceLike({ status: 'already-running', sessionId: 's-someone-else-1' }));
     const err = await compute().startSession(input).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ComputeStartError);
     expect((err as ComputeStartError).retryable).toBe(false);
@@ -147,7 +126,7 @@ describe('startSession', () => {
     [404, 'ResourceNotFoundException', false],
     [424, 'RuntimeClientError', false],
   ])('HTTP %i %s → ComputeStartError retryable=%s', async (status, type, retryable) => {
-    server.handle(errorAnswer(status, type));
+    aws.server.handle(errorAnswer(status, type));
     const err = await compute().startSession(input).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ComputeStartError);
     expect((err as ComputeStartError).retryable).toBe(retryable);
@@ -167,8 +146,8 @@ describe('startSession', () => {
 describe('stopSession', () => {
   test('StopRuntimeSession: POST /runtimes/{arn}/stopruntimesession with the derived session id (no ref needed)', async () => {
     await compute().stopSession({ computeType: 'agentcore', sessionId: input.sessionId });
-    expect(server.requests).toHaveLength(1);
-    const [r] = server.requests;
+    expect(aws.server.requests).toHaveLength(1);
+    const [r] = aws.server.requests;
     expect(r!.method).toBe('POST');
     expect(r!.url).toBe(`/runtimes/${encodeURIComponent(ARN)}/stopruntimesession?qualifier=prod`);
     expect(r!.headers[SESSION_HEADER]).toBe(runtimeSessionIdFor(input.sessionId));
@@ -176,9 +155,9 @@ describe('stopSession', () => {
   });
 
   test('a session that is already gone counts as stopped; other errors surface', async () => {
-    server.handle(errorAnswer(404, 'ResourceNotFoundException'));
+    aws.server.handle(errorAnswer(404, 'ResourceNotFoundException'));
     await expect(compute().stopSession({ computeType: 'agentcore', sessionId: input.sessionId })).resolves.toBeUndefined();
-    server.handle(errorAnswer(403, 'AccessDeniedException'));
+    aws.server.handle(errorAnswer(403, 'AccessDeniedException'));
     await expect(compute().stopSession({ computeType: 'agentcore', sessionId: input.sessionId })).rejects.toMatchObject({ name: 'AccessDeniedException' });
   });
 

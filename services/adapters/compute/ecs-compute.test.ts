@@ -10,7 +10,7 @@ import type { SessionPayload } from '../../../agent/contracts';
 import type { SessionInput } from '../../ports/compute';
 import { ComputeStartError, isPermanentStartError } from '../../session/compute-errors';
 import { EcsCompute, type EcsComputeOptions } from './ecs-compute';
-import { startRecordingServer, type RecordedAnswer, type RecordedRequest, type RecordingServer } from '../testing/recording-server';
+import { useRecordingClient, type RecordedAnswer, type RecordedRequest } from '../testing/recording-server';
 import { ecsClientTokenFor, ecsStartedByFor } from './runtime-session-id';
 
 const TARGET_PREFIX = 'AmazonEC2ContainerServiceV20141113.';
@@ -91,25 +91,8 @@ class FakeEcs {
 
 const json = (status: number, body: object): RecordedAnswer => ({ status, headers: { 'content-type': 'application/x-amz-json-1.1' }, body });
 
-let server: RecordingServer;
-let client: ECSClient;
 let ecs: FakeEcs;
-
-beforeAll(async () => {
-  server = await startRecordingServer();
-  client = new ECSClient({ endpoint: server.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'dummy-secret' }, maxAttempts: 1 });
-});
-
-afterAll(async () => {
-  client.destroy();
-  await server.close();
-});
-
-beforeEach(() => {
-  server.requests.length = 0;
-  ecs = new FakeEcs();
-  server.handle(ecs.answer);
-});
+const aws = useRecordingClient((config) => new ECSClient(config), { handler: () => (ecs = new FakeEcs()).answer });
 
 const input: SessionInput = {
   taskId: '01J9ZQ4X8K3V6N2M5P7R9T1W3Y',
@@ -144,11 +127,11 @@ const compute = (overrides: Partial<EcsComputeOptions> = {}) =>
     subnets: ['subnet-a', 'subnet-b'],
     securityGroups: ['sg-agent'],
     payload: payloadOf,
-    client,
+    client: aws.client,
     ...overrides,
   });
 
-const calls = (operation: string) => server.requests.filter((r) => r.headers['x-amz-target'] === TARGET_PREFIX + operation);
+const calls = (operation: string) => aws.server.requests.filter((r) => r.headers['x-amz-target'] === TARGET_PREFIX + operation);
 const bodyOf = (r: RecordedRequest) => JSON.parse(r.body) as Record<string, unknown>;
 
 test('startedBy (≤ 36) and clientToken (≤ 64) derive deterministically from the session id', () => {
@@ -166,8 +149,8 @@ describe('startSession', () => {
     const handle = await compute().startSession(input);
     expect(handle).toEqual({ computeType: 'ecs', sessionId: input.sessionId, ref: ecs.tasks[0]!.taskArn });
 
-    expect(server.requests.map((r) => r.headers['x-amz-target'])).toEqual([TARGET_PREFIX + 'ListTasks', TARGET_PREFIX + 'ListTasks', TARGET_PREFIX + 'RunTask']);
-    for (const r of server.requests) {
+    expect(aws.server.requests.map((r) => r.headers['x-amz-target'])).toEqual([TARGET_PREFIX + 'ListTasks', TARGET_PREFIX + 'ListTasks', TARGET_PREFIX + 'RunTask']);
+    for (const r of aws.server.requests) {
       expect(r.method).toBe('POST');
       expect(r.url).toBe('/');
       expect(r.headers['content-type']).toBe('application/x-amz-json-1.1');
@@ -274,29 +257,29 @@ describe('startSession', () => {
     expect(err).toBeInstanceOf(ComputeStartError);
     expect((err as ComputeStartError).retryable).toBe(false);
     expect((err as Error).message).toMatch(/8192/);
-    expect(server.requests).toHaveLength(0);
+    expect(aws.server.requests).toHaveLength(0);
   });
 });
 
 describe('stopSession', () => {
   test('StopTask with the task ARN and a reason', async () => {
     const handle = await compute().startSession(input);
-    server.requests.length = 0;
+    aws.server.requests.length = 0;
     await compute().stopSession(handle);
-    expect(server.requests).toHaveLength(1);
-    expect(server.requests[0]!.headers['x-amz-target']).toBe(TARGET_PREFIX + 'StopTask');
-    expect(bodyOf(server.requests[0]!)).toEqual({ cluster: CLUSTER, task: handle.ref, reason: `ABCA stopped agent session ${input.sessionId}` });
+    expect(aws.server.requests).toHaveLength(1);
+    expect(aws.server.requests[0]!.headers['x-amz-target']).toBe(TARGET_PREFIX + 'StopTask');
+    expect(bodyOf(aws.server.requests[0]!)).toEqual({ cluster: CLUSTER, task: handle.ref, reason: `ABCA stopped agent session ${input.sessionId}` });
     expect(ecs.tasks[0]!.lastStatus).toBe('STOPPED');
   });
 
   test('without a ref the task is found by startedBy; a session without a task is a no-op', async () => {
     const handle = await compute().startSession(input);
-    server.requests.length = 0;
+    aws.server.requests.length = 0;
     await compute().stopSession({ computeType: 'ecs', sessionId: input.sessionId });
-    expect(server.requests.map((r) => String(r.headers['x-amz-target']).slice(TARGET_PREFIX.length))).toEqual(['ListTasks', 'StopTask']);
+    expect(aws.server.requests.map((r) => String(r.headers['x-amz-target']).slice(TARGET_PREFIX.length))).toEqual(['ListTasks', 'StopTask']);
     expect(bodyOf(calls('StopTask')[0]!).task).toBe(handle.ref);
 
-    server.requests.length = 0;
+    aws.server.requests.length = 0;
     await compute().stopSession({ computeType: 'ecs', sessionId: 's-never-1' });
     expect(calls('StopTask')).toHaveLength(0);
   });

@@ -82,3 +82,47 @@ export async function startRecordingServer(handler: RecordingHandler = () => ({ 
       }),
   };
 }
+
+/** The access key id SDK clients of useRecordingClient sign with (requests carry it in their Credential). */
+export const RECORDING_ACCESS_KEY_ID = 'AKIDEXAMPLE';
+
+/** The client settings of an SDK client pointed at a recording server: dummy credentials, no SDK retries. */
+export interface RecordingClientConfig {
+  readonly endpoint: string;
+  readonly region: string;
+  readonly credentials: { readonly accessKeyId: string; readonly secretAccessKey: string };
+  readonly maxAttempts: number;
+}
+
+/**
+ * For a test file: a recording server started once, a real SDK client made by `create` pointed at
+ * it (the SDK's own retries off: they are not what adapter tests are about), the recorded requests
+ * cleared and `handler()` installed before each test. Read `server` and `client` inside tests.
+ */
+export function useRecordingClient<C extends { destroy(): void }>(
+  create: (config: RecordingClientConfig) => C,
+  options: { readonly region?: string; readonly handler?: () => RecordingHandler } = {},
+): { readonly server: RecordingServer; readonly client: C } {
+  let server: RecordingServer | undefined;
+  let client: C | undefined;
+  beforeAll(async () => {
+    server = await startRecordingServer();
+    client = create({ endpoint: server.endpoint, region: options.region ?? 'us-east-1', credentials: { accessKeyId: RECORDING_ACCESS_KEY_ID, secretAccessKey: 'dummy-secret' }, maxAttempts: 1 });
+  });
+  afterAll(async () => {
+    client?.destroy();
+    await server?.close();
+  });
+  beforeEach(() => {
+    server!.requests.length = 0;
+    if (options.handler) server!.handle(options.handler());
+  });
+  return {
+    get server() {
+      return server!;
+    },
+    get client() {
+      return client!;
+    },
+  };
+}
