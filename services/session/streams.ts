@@ -8,7 +8,7 @@ import { fold } from '../kernel/decider';
 import type { FoldableEvent } from '../kernel/envelope';
 import type { EventStore } from '../kernel/event-store';
 import { DEFAULT_REPO_CONFIG, type RepoConfig } from '../repo/repo-config';
-import { repoConfigForTasks, repoDecider, type RepoEventType } from '../repo/repo-decider';
+import { repoConfigForTasks, repoDecider, type RepoEventType, type RepoState } from '../repo/repo-decider';
 import { taskDecider } from '../task/task-decider';
 import type { TaskEventType, TaskState } from '../task/task-state';
 
@@ -20,8 +20,13 @@ export async function loadTask(store: EventStore, taskId: string): Promise<TaskS
   return fold(taskDecider, events as unknown as FoldableEvent<TaskEventType>[]);
 }
 
+/** The repository's state: onboarded or not, and its config. */
+export async function loadRepo(store: Pick<EventStore, 'readStream'>, repo: string): Promise<RepoState> {
+  const events = await store.readStream(repoStream(repo));
+  return fold(repoDecider, events as unknown as FoldableEvent<RepoEventType>[]);
+}
+
 /** The repository's config for its tasks; the defaults when it is not (or no longer) onboarded. */
 export async function loadRepoConfig(store: EventStore, repo: string): Promise<RepoConfig> {
-  const events = await store.readStream(repoStream(repo));
-  return repoConfigForTasks(fold(repoDecider, events as unknown as FoldableEvent<RepoEventType>[])) ?? DEFAULT_REPO_CONFIG;
+  return repoConfigForTasks(await loadRepo(store, repo)) ?? DEFAULT_REPO_CONFIG;
 }

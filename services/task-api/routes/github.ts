@@ -6,11 +6,8 @@
  * (`X-GitHub-Delivery`) finds its task instead of creating another: the delivery id is the
  * task's idempotency key. Ignored deliveries answer 202 with the reason.
  */
-import { fold } from '../../kernel/decider';
-import type { FoldableEvent } from '../../kernel/envelope';
 import { signatureMatches } from '../../kernel/hmac-signature';
-import { repoDecider, type RepoEventType } from '../../repo/repo-decider';
-import { repoStream } from '../../streams';
+import { loadRepo } from '../../session/streams';
 import { ApiError } from '../errors';
 import { jsonBody, type ApiResponse } from '../http';
 import { knownParams } from '../params';
@@ -22,7 +19,7 @@ const DELIVERY = /^[A-Za-z0-9-]{1,100}$/;
 
 async function triggerLabelOf(ctx: RouteContext, repo: unknown): Promise<string | null> {
   if (typeof repo !== 'string' || !/^[A-Za-z0-9._-]+\/[A-Za-z0-9._-]+$/.test(repo)) return null;
-  const state = fold(repoDecider, (await ctx.deps.store.readStream(repoStream(repo))) as unknown as FoldableEvent<RepoEventType>[]);
+  const state = await loadRepo(ctx.deps.store, repo);
   return state.status === 'ONBOARDED' && state.config ? state.config.triggerLabel : null;
 }
 

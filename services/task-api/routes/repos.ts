@@ -6,12 +6,10 @@
  * omitted takes its default.
  */
 import type { OnboardRepoRequest } from '../../../schemas/generated/api/OnboardRepoRequest';
-import { fold } from '../../kernel/decider';
-import type { FoldableEvent } from '../../kernel/envelope';
 import type { RepoConfigInput } from '../../repo/repo-config';
-import { repoDecider, type RepoEventType, type RepoState } from '../../repo/repo-decider';
+import type { RepoState } from '../../repo/repo-decider';
 import { onboardRepo } from '../../repo/onboard-repo';
-import { repoStream } from '../../streams';
+import { loadRepo } from '../../session/streams';
 import { actorOf } from '../commands';
 import { jsonBody, type ApiResponse } from '../http';
 import { knownParams } from '../params';
@@ -22,15 +20,11 @@ function repoItem(state: RepoState) {
   return { repo: state.repo, status: state.status, onboarded_at: state.onboardedAt, updated_at: state.updatedAt, config: state.config };
 }
 
-async function loadRepo(ctx: RouteContext, repo: string): Promise<RepoState> {
-  return fold(repoDecider, (await ctx.deps.store.readStream(repoStream(repo))) as unknown as FoldableEvent<RepoEventType>[]);
-}
-
 async function list(ctx: RouteContext): Promise<ApiResponse> {
   knownParams(ctx.request.query, []);
   const repos: RepoState[] = [];
   for await (const ref of ctx.deps.store.listStreams('Repo')) {
-    const state = await loadRepo(ctx, ref.id);
+    const state = await loadRepo(ctx.deps.store, ref.id);
     if (state.status === 'ONBOARDED') repos.push(state);
   }
   repos.sort((a, b) => (a.repo ?? '').localeCompare(b.repo ?? ''));
@@ -41,7 +35,7 @@ async function onboard(ctx: RouteContext): Promise<ApiResponse> {
   knownParams(ctx.request.query, []);
   const body = validateBody<OnboardRepoRequest>('OnboardRepoRequest', jsonBody(ctx.request));
   const result = await onboardRepo(ctx.deps.store, body.repo, (body.config ?? {}) as RepoConfigInput, { causationId: ctx.request.requestId, actor: actorOf(ctx), now: ctx.deps.now() });
-  const state = await loadRepo(ctx, body.repo);
+  const state = await loadRepo(ctx.deps.store, body.repo);
   ctx.deps.logger.info('repository onboarded', { repo: body.repo, changed: result.status === 'appended', userId: ctx.principal.userId });
   return { status: result.status === 'appended' ? 201 : 200, body: { data: repoItem(state) } };
 }
