@@ -3,7 +3,7 @@
  * fetches and pushes with the token sent as an HTTP header only — never in a URL, a config file or
  * a message — and a retried session continues the branch the forge holds.
  *
- * Pull requests go through the real adapter (GitHubPullRequests over services/adapters/github's
+ * Pull requests go through the real adapter (GitHubPullRequests over services/adapters/git's
  * GitHubClient, as agent/wiring.ts builds it) against the forge's REST API.
  */
 import { readFileSync } from 'node:fs';

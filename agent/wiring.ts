@@ -21,7 +21,7 @@
  * else AWS_REGION; AWS_ENDPOINT_URL_S3 points it at an S3-compatible server (path-style). The S3
  * client is built on first use, so a file:// session never loads it.
  */
-import { GitHubClient } from '../services/adapters/github/octokit-git-provider';
+import { GitHubClient } from '../services/adapters/git/octokit-git-provider';
 import type { AgentHarness, SessionPayload } from './contracts';
 import type { S3Sender } from '../services/adapters/s3/s3-objects';
 import { isS3Ref } from '../services/adapters/s3/s3-ref';
@@ -125,7 +125,7 @@ async function telemetryFor(payload: SessionPayload, env: NodeJS.ProcessEnv): Pr
   return publisherForSession(payload, { heartbeatSeconds: 0 });
 }
 
-/** What the agent needs of services/adapters/github's GitHubClient. */
+/** What the agent needs of services/adapters/git's GitHubClient. */
 export type PullRequestClient = Pick<GitHubClient, 'ensurePullRequest'>;
 
 /**

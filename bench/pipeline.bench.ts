@@ -20,9 +20,9 @@ import { startDynamoDbLocal } from '../local/dynamodb-local/launcher';
 import { startPlatform } from '../local/platform/platform';
 import { CATALOG, type CatalogEntry } from '../services/catalog';
 import type { EventEnvelope } from '../services/kernel/envelope';
-import { onboardRepo } from '../services/repo/onboard-repo';
-import { submitTask } from '../services/task/submit-task';
-import { TERMINAL_EVENT_STATUS } from '../services/task/task-state';
+import { onboardRepo } from '../services/repos/repo/onboard-repo';
+import { submitTask } from '../services/tasks/task/submit-task';
+import { TERMINAL_EVENT_STATUS } from '../services/tasks/task/task-state';
 
 /** The original design's orchestrator (see ../shared/reference/original-architecture.txt). */
 export const POLLING_BASELINE = {

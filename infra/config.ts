@@ -5,7 +5,7 @@
  */
 import type { Node } from 'constructs';
 import { CLOUD_COMPUTES, type CloudCompute } from '../services/cloud/deps-from-env';
-import type { RepoConfigInput } from '../services/repo/repo-config';
+import type { RepoConfigInput } from '../services/repos/repo/repo-config';
 
 export interface BlueprintSpec {
   readonly repo: string;

@@ -13,7 +13,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { CATALOG } from '../services/catalog';
 import { CLOUD_ENV } from '../services/cloud/env';
-import { GUARDRAIL_ID_ENV, GUARDRAIL_VERSION_ENV } from '../services/hydration/screening-factory';
+import { GUARDRAIL_ID_ENV, GUARDRAIL_VERSION_ENV } from '../services/tasks/hydration/screening-factory';
 import type { PlatformConfig } from './config';
 import { AgentCompute } from './constructs/agent-compute';
 import { BlobStore } from './constructs/blob-store';

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import type { StreamRef } from '../services/kernel/envelope';
-import { taskDecider } from '../services/task/task-decider';
+import { taskDecider } from '../services/tasks/task/task-decider';
 import { applyEvent, MissingEventsError, ProjectionConflictError } from './apply';
 import { foldView } from './projection';
 import { InMemoryEventLog, InMemoryViewStore } from './testing/in-memory';

@@ -1,5 +1,5 @@
 import type { StreamRef } from '../services/kernel/envelope';
-import { taskDecider } from '../services/task/task-decider';
+import { taskDecider } from '../services/tasks/task/task-decider';
 import { foldView, SequenceGapError } from './projection';
 import { happyPath, history, submit, timed } from './testing/histories';
 import { taskViewProjection } from './task-view/task-view-projection';

@@ -1,6 +1,6 @@
 import type { StreamRef } from '../services/kernel/envelope';
-import { taskDecider } from '../services/task/task-decider';
-import { userDecider } from '../services/user/user-decider';
+import { taskDecider } from '../services/tasks/task/task-decider';
+import { userDecider } from '../services/users/user/user-decider';
 import { foldView } from './projection';
 import { rebuildProjection, type RebuildProgress } from './rebuild';
 import { InMemoryEventLog, InMemoryViewStore } from './testing/in-memory';

@@ -8,14 +8,14 @@
  */
 import type { ServiceHandlers } from './kernel/consumer';
 import type { ServiceDeps } from './deps';
-import { ADMISSION_EVENT_TYPES, createAdmissionService } from './admission/service';
-import { createHydrationService } from './hydration/service';
-import { createSessionService } from './session/service';
-import { createFinalizerService } from './finalizer/service';
-import { createCancellationService } from './cancellation/service';
-import { createWatchdogService } from './watchdog/service';
-import { createMemoryService, MEMORY_EVENT_TYPES } from './memory/service';
-import { createNudgeDeliveryService, NUDGE_DELIVERY_EVENT_TYPES } from './nudge-delivery/service';
+import { ADMISSION_EVENT_TYPES, createAdmissionService } from './users/admission/service';
+import { createHydrationService } from './tasks/hydration/service';
+import { createSessionService } from './tasks/session/service';
+import { createFinalizerService } from './tasks/finalizer/service';
+import { createCancellationService } from './tasks/cancellation/service';
+import { createWatchdogService } from './tasks/watchdog/service';
+import { createMemoryService, MEMORY_EVENT_TYPES } from './repos/memory/service';
+import { createNudgeDeliveryService, NUDGE_DELIVERY_EVENT_TYPES } from './tasks/nudge-delivery/service';
 import { createTaskViewProjector } from '../projections/task-view/service';
 import { createConcurrencyViewProjector } from '../projections/concurrency-view/service';
 import { createCredentialsViewProjector } from '../projections/credentials-view/service';
@@ -85,7 +85,7 @@ export const CATALOG: readonly CatalogEntry[] = [
     description: 'Per-user cap of active tasks with a FIFO queue (User aggregate); terminal events release slots.',
     pattern: taskEvents(...ADMISSION_EVENT_TYPES),
     create: createAdmissionService,
-    lambdaEntry: 'services/admission/handler.ts',
+    lambdaEntry: 'services/users/admission/handler.ts',
   },
   {
     ...defaults,
@@ -93,7 +93,7 @@ export const CATALOG: readonly CatalogEntry[] = [
     description: 'Assembles the prompt (task, issue, comments, memory) within its token budget → ContextHydrated.',
     pattern: taskEvents('TaskAdmitted'),
     create: createHydrationService,
-    lambdaEntry: 'services/hydration/handler.ts',
+    lambdaEntry: 'services/tasks/hydration/handler.ts',
     uses: ['git', 'blobs', 'memory', 'screening'],
     timeoutSeconds: 120,
   },
@@ -103,7 +103,7 @@ export const CATALOG: readonly CatalogEntry[] = [
     description: 'Starts the agent session on the repo\'s compute → SessionStarted; schedules the deadline.',
     pattern: taskEvents('ContextHydrated'),
     create: createSessionService,
-    lambdaEntry: 'services/session/handler.ts',
+    lambdaEntry: 'services/tasks/session/handler.ts',
     uses: ['compute', 'scheduler'],
     timeoutSeconds: 120,
     reservedConcurrency: 20,
@@ -114,7 +114,7 @@ export const CATALOG: readonly CatalogEntry[] = [
     description: 'Infers the result from the git provider (PR for the branch, commits) → TaskCompleted / TaskFailed.',
     pattern: taskEvents('SessionEnded'),
     create: createFinalizerService,
-    lambdaEntry: 'services/finalizer/handler.ts',
+    lambdaEntry: 'services/tasks/finalizer/handler.ts',
     uses: ['git', 'scheduler'],
     timeoutSeconds: 60,
   },
@@ -124,7 +124,7 @@ export const CATALOG: readonly CatalogEntry[] = [
     description: 'Stops a running session → TaskCancelled.',
     pattern: taskEvents('TaskCancellationRequested'),
     create: createCancellationService,
-    lambdaEntry: 'services/cancellation/handler.ts',
+    lambdaEntry: 'services/tasks/cancellation/handler.ts',
     uses: ['compute', 'scheduler'],
     timeoutSeconds: 60,
   },
@@ -134,7 +134,7 @@ export const CATALOG: readonly CatalogEntry[] = [
     description: "Writes each nudge to its task's inbox in the blob store, where the running agent reads it between turns.",
     pattern: taskEvents(...NUDGE_DELIVERY_EVENT_TYPES),
     create: createNudgeDeliveryService,
-    lambdaEntry: 'services/nudge-delivery/handler.ts',
+    lambdaEntry: 'services/tasks/nudge-delivery/handler.ts',
     uses: ['blobs'],
     // Same event, same blob key, same bytes: a redelivery rewrites the file identically.
     idempotentByConstruction: true,
@@ -146,7 +146,7 @@ export const CATALOG: readonly CatalogEntry[] = [
     pattern: { $or: [{ source: ['abca.scheduler'], 'detail-type': ['SessionDeadlineReached'] }, { source: ['abca.watchdog'], 'detail-type': ['SweepRequested'] }] },
     schedule: 'rate(1 minute)',
     create: createWatchdogService,
-    lambdaEntry: 'services/watchdog/handler.ts',
+    lambdaEntry: 'services/tasks/watchdog/handler.ts',
     // It re-drives stuck tasks by running their step itself (hydration, session start, finalizer).
     uses: ['compute', 'scheduler', 'git', 'blobs', 'memory', 'screening'],
     timeoutSeconds: 300,
@@ -159,7 +159,7 @@ export const CATALOG: readonly CatalogEntry[] = [
     description: "Writes each finished task's episode (what was asked, how it ended) to the repository's memory, recalled into later prompts.",
     pattern: taskEvents(...MEMORY_EVENT_TYPES),
     create: createMemoryService,
-    lambdaEntry: 'services/memory/handler.ts',
+    lambdaEntry: 'services/repos/memory/handler.ts',
     uses: ['memory'],
   },
   {

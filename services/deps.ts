@@ -10,7 +10,7 @@ import type { BlobStore } from './ports/blob-store';
 import type { ComputeStrategy, ComputeType } from './ports/compute';
 import type { GitProvider } from './ports/git-provider';
 import type { Scheduler } from './ports/scheduler';
-import type { AdmissionPolicy } from './user/admission-policy';
+import type { AdmissionPolicy } from './users/user/admission-policy';
 
 export interface ServiceDeps {
   readonly store: EventStore;

@@ -9,6 +9,6 @@ import { VIEW_TABLES } from '../projections/tables';
 import { PROGRESS_TABLES } from '../projections/progress-view/tables';
 import { MEMORY_TABLES } from './adapters/memory/tables';
 import { KERNEL_TABLES, type TableDefinition } from './kernel/tables';
-import { RATE_LIMIT_TABLE } from './task-api/rate-limit';
+import { RATE_LIMIT_TABLE } from './api/rate-limit';
 
 export const ALL_TABLES: readonly TableDefinition[] = [...KERNEL_TABLES, ...VIEW_TABLES, ...PROGRESS_TABLES, ...MEMORY_TABLES, SCHEDULES_TABLE, RATE_LIMIT_TABLE];

@@ -4,7 +4,7 @@
  * buildAdapters wires S3 from the payload's region and AWS_ENDPOINT_URL_S3.
  */
 import { BlobNotFoundError } from '../../services/adapters/s3/s3-objects';
-import { nudgeInboxRef } from '../../services/nudge-delivery/inbox';
+import { nudgeInboxRef } from '../../services/tasks/nudge-delivery/inbox';
 import { LOCAL_S3_REGION, useLocalS3 } from '../../test/support/local-s3';
 import type { SessionPayload } from '../contracts';
 import { silentLog } from '../runtime/log';

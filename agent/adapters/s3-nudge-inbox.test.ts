@@ -6,7 +6,7 @@
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import type { S3Sender } from '../../services/adapters/s3/s3-objects';
 import type { EventEnvelope } from '../../services/kernel/envelope';
-import { nudgeInboxRef, writeNudge } from '../../services/nudge-delivery/inbox';
+import { nudgeInboxRef, writeNudge } from '../../services/tasks/nudge-delivery/inbox';
 import { useLocalS3 } from '../../test/support/local-s3';
 import { nudgeInboxFor } from '../wiring';
 import { S3NudgeInbox, type S3NudgeInboxOptions } from './s3-nudge-inbox';

@@ -1,5 +1,5 @@
 /**
- * The task's branch (`payload.branchName`, made by services/task/branch-name.ts).
+ * The task's branch (`payload.branchName`, made by services/tasks/task/branch-name.ts).
  *
  * - New task: the branch is created from the remote's default branch.
  * - Retried session (the branch already exists on the remote): it is checked out and the work

@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { BASIC_PROMPT_TEMPLATE } from '../../services/hydration/basic-context-source';
+import { BASIC_PROMPT_TEMPLATE } from '../../services/tasks/hydration/basic-context-source';
 import { createOrigin, git, type TestOrigin } from '../testing/git-fixtures';
 import { prepareBranch } from './branch';
 import { collectChanges, MAX_BODY_LENGTH, pullRequestTitle, renderPullRequest, taskTextFromPrompt, type ChangeSummary } from './pr-body';

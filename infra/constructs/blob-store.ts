@@ -16,7 +16,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { acknowledge } from '../nag';
 
-/** Key prefixes of the blob store (services/hydration, services/nudge-delivery/inbox.ts). */
+/** Key prefixes of the blob store (services/tasks/hydration, services/tasks/nudge-delivery/inbox.ts). */
 export const BLOB_PREFIXES = { prompts: 'prompts/', nudges: 'nudges/' } as const;
 
 export class BlobStore extends Construct {

@@ -1,6 +1,6 @@
 /**
  * A Blueprint onboards one repository as part of the deployment: a custom resource (CDK's provider
- * framework, backed by services/repo/blueprint-handler.ts) that appends RepoOnboarded on create,
+ * framework, backed by services/repos/repo/blueprint-handler.ts) that appends RepoOnboarded on create,
  * RepoConfigUpdated when the config changes on update, and RepoOffboarded on delete, through the
  * repo decider's OnboardRepo / OffboardRepo commands, exactly as `bgagent repo onboard` does. So
  * onboarding is infrastructure: reviewed, versioned and rolled back with the stack.
@@ -14,7 +14,7 @@ import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
 import { acknowledge, acknowledgeWildcards, managedPolicyFinding } from '../nag';
 import { CLOUD_ENV } from '../../services/cloud/env';
-import { repoConfigIssues, unknownConfigKeys, withDefaults, type RepoConfigInput } from '../../services/repo/repo-config';
+import { repoConfigIssues, unknownConfigKeys, withDefaults, type RepoConfigInput } from '../../services/repos/repo/repo-config';
 import type { EventStore } from './event-store';
 import { platformFunction } from './platform-function';
 
@@ -59,7 +59,7 @@ class BlueprintProvider extends Construct {
   private constructor(scope: Construct, id: string, props: Pick<BlueprintProps, 'eventStore' | 'prefix'>) {
     super(scope, id);
     this.onEvent = platformFunction(this, 'OnEvent', {
-      entry: 'services/repo/blueprint-handler.ts',
+      entry: 'services/repos/repo/blueprint-handler.ts',
       serviceName: 'blueprint',
       description: 'Blueprint custom resource: onboards, updates and offboards repositories in the event store.',
       timeout: Duration.seconds(60),

@@ -235,7 +235,7 @@ export class Observability extends Construct {
         metricValue: '1',
       }).metric({ statistic: 'Sum', period: Duration.minutes(15) });
     return {
-      // services/watchdog/actions.ts logAction: one line per task it re-drove, timed out or failed.
+      // services/tasks/watchdog/actions.ts logAction: one line per task it re-drove, timed out or failed.
       interventions: filter('WatchdogActions', 'watchdog action', 'StuckTaskActions'),
       failures: filter('WatchdogActionFailures', 'watchdog action failed; the next sweep tries again', 'WatchdogActionFailures'),
     };

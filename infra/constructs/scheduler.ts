@@ -1,6 +1,6 @@
 /**
- * EventBridge Scheduler for session deadlines (services/session/deadline.ts through
- * services/adapters/eventbridge-scheduler.ts) and any other one-time schedule of the platform:
+ * EventBridge Scheduler for session deadlines (services/tasks/session/deadline.ts through
+ * services/adapters/scheduler/eventbridge-scheduler.ts) and any other one-time schedule of the platform:
  * - a schedule group of its own (the services may only touch schedules in it);
  * - the role Scheduler assumes to deliver: PutEvents on the platform's bus, and SendMessage to the
  *   dead-letter queue that keeps what it could not deliver;

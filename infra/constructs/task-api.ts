@@ -1,11 +1,11 @@
 /**
  * The REST API (API Gateway, REST) in front of one proxy-integrated function
- * (services/task-api/handler.ts → createApiHandler).
+ * (services/api/handler.ts → createApiHandler).
  *
- * - Methods come from the API's own route table (services/task-api/routes ALL_ROUTES): each route's
+ * - Methods come from the API's own route table (services/api/routes ALL_ROUTES): each route's
  *   method and path, so an unknown path never reaches the function and nothing is listed twice.
  * - Authentication: a Cognito user pool issues the users' tokens; one REQUEST authorizer
- *   (services/task-api/authorizer.ts) sits on every route that needs a user and accepts either an
+ *   (services/api/authorizer.ts) sits on every route that needs a user and accepts either an
  *   API key (X-API-Key, checked with services/credentials authenticateApiKey) or a token of that
  *   user pool (Authorization). One authorizer, not a Cognito authorizer plus a Lambda one: API
  *   Gateway gives a method exactly one authorizer, and every user route accepts both credentials.
@@ -30,8 +30,8 @@ import { acknowledge, acknowledgeWildcards, managedPolicyFinding } from '../nag'
 import { CLOUD_ENV } from '../../services/cloud/env';
 import { PROGRESS_TABLES } from '../../projections/progress-view/tables';
 import { VIEW_TABLES } from '../../projections/tables';
-import { RATE_LIMIT_TABLE } from '../../services/task-api/rate-limit';
-import { ALL_ROUTES } from '../../services/task-api/routes';
+import { RATE_LIMIT_TABLE } from '../../services/api/rate-limit';
+import { ALL_ROUTES } from '../../services/api/routes';
 import type { EventStore } from './event-store';
 import type { PlatformTables } from './platform-tables';
 import { platformFunction } from './platform-function';
@@ -93,7 +93,7 @@ export class TaskApi extends Construct {
       refreshTokenValidity: Duration.days(30),
     });
 
-    // Seals pagination tokens (services/task-api/page-token.ts): ≥ 32 characters, never leaves AWS.
+    // Seals pagination tokens (services/api/page-token.ts): ≥ 32 characters, never leaves AWS.
     const pageTokenKey = new secretsmanager.Secret(this, 'PageTokenKey', {
       description: 'Key that seals the API\'s pagination tokens.',
       generateSecretString: { passwordLength: 48, excludePunctuation: true },
@@ -103,7 +103,7 @@ export class TaskApi extends Construct {
     const cognitoEnv = { [CLOUD_ENV.userPoolId]: this.userPool.userPoolId, [CLOUD_ENV.userPoolClientId]: this.userPoolClient.userPoolClientId };
 
     this.handler = platformFunction(this, 'Handler', {
-      entry: 'services/task-api/handler.ts',
+      entry: 'services/api/handler.ts',
       serviceName: 'task-api',
       description: 'The REST API (API Gateway proxy integration).',
       timeout: Duration.seconds(29),
@@ -125,7 +125,7 @@ export class TaskApi extends Construct {
     if (props.githubWebhookSecretArn) {
       secretsmanager.Secret.fromSecretCompleteArn(this, 'GitHubWebhookSecret', props.githubWebhookSecretArn).grantRead(this.handler);
     }
-    // Webhook HMAC keys (services/adapters/secrets-manager-secret-store.ts): the API's prefix only.
+    // Webhook HMAC keys (services/adapters/secrets/secrets-manager-secret-store.ts): the API's prefix only.
     this.handler.addToRolePolicy(
       new iam.PolicyStatement({
         sid: 'WebhookSecrets',
@@ -137,7 +137,7 @@ export class TaskApi extends Construct {
     acknowledgeWildcards(this.handler, /^Resource::.*\/index\/\*$/, "Table grants include the tables' indexes (list queries).");
 
     this.authorizerFunction = platformFunction(this, 'Authorizer', {
-      entry: 'services/task-api/authorizer.ts',
+      entry: 'services/api/authorizer.ts',
       serviceName: 'task-api-authorizer',
       description: 'API Gateway REQUEST authorizer: API key or Cognito token → principal.',
       timeout: Duration.seconds(10),
@@ -199,7 +199,7 @@ export class TaskApi extends Construct {
     }
   }
 
-  /** API Gateway's own refusals, in the API's error envelope (services/task-api/http.ts errorBody). */
+  /** API Gateway's own refusals, in the API's error envelope (services/api/http.ts errorBody). */
   private addGatewayResponses(): void {
     const envelope = (code: string, message: string) => ({ 'application/json': JSON.stringify({ error: { code, message, request_id: '$context.requestId' } }) });
     const responses: Array<[string, apigw.ResponseType, string, string, string]> = [

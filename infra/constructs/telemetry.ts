@@ -1,7 +1,7 @@
 /**
  * Agent telemetry (ARCHITECTURE §7): the Kinesis stream agents write progress, heartbeats and their
  * final report to (partition key = task id), and the session monitor that reads it
- * (services/session-monitor/telemetry-consumer.ts).
+ * (services/tasks/session-monitor/telemetry-consumer.ts).
  *
  * - The stream is encrypted with the AWS managed key (`aws/kinesis`): producers need no KMS
  *   permission, so the agent's role stays at PutRecord(s). Provisioned with one shard by default
@@ -50,7 +50,7 @@ export class Telemetry extends Construct {
   /** The session monitor, with the environment every service reads (it appends SessionEnded and writes the progress view). */
   addMonitor(environment: Readonly<Record<string, string>>): lambda.Function {
     const monitor = platformFunction(this, 'SessionMonitor', {
-      entry: 'services/session-monitor/handler.ts',
+      entry: 'services/tasks/session-monitor/handler.ts',
       serviceName: 'session-monitor',
       description: 'Agent telemetry → the progress view; final reports → SessionEnded.',
       timeout: Duration.seconds(60),

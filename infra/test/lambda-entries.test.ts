@@ -9,7 +9,7 @@ import path from 'node:path';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import { CATALOG } from '../../services/catalog';
 import { apiDepsFromEnv, storeFromEnv } from '../../services/cloud/deps-from-env';
-import { createAuthorizer } from '../../services/task-api/authorizer';
+import { createAuthorizer } from '../../services/api/authorizer';
 import { entryOf, isPlatformFunction, REPO_ROOT } from '../constructs/platform-function';
 import { standInEnvironment, synthPlatform } from './platform';
 
@@ -47,7 +47,7 @@ test.each(functions.map((fn) => [entryOf(fn)!, fn] as const))('%s exists, export
 
 test('the handlers that build their dependencies on first use accept their stack environment too', async () => {
   const envOf = (entry: string) => environmentOf(functions.find((fn) => entryOf(fn) === entry)!);
-  expect(() => createAuthorizer(envOf('services/task-api/authorizer.ts'))).not.toThrow();
-  expect(() => storeFromEnv(envOf('services/repo/blueprint-handler.ts'), 'the Blueprint custom resource')).not.toThrow();
-  await expect(apiDepsFromEnv(envOf('services/task-api/handler.ts'), { secrets: async () => 'k'.repeat(48) })).resolves.toMatchObject({ admins: expect.any(Set) });
+  expect(() => createAuthorizer(envOf('services/api/authorizer.ts'))).not.toThrow();
+  expect(() => storeFromEnv(envOf('services/repos/repo/blueprint-handler.ts'), 'the Blueprint custom resource')).not.toThrow();
+  await expect(apiDepsFromEnv(envOf('services/api/handler.ts'), { secrets: async () => 'k'.repeat(48) })).resolves.toMatchObject({ admins: expect.any(Set) });
 });

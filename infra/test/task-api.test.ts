@@ -3,7 +3,7 @@
  * Cognito tokens) on every user route, the user pool, throttling, access logs, WAF on the stage.
  */
 import { Match } from 'aws-cdk-lib/assertions';
-import { ALL_ROUTES } from '../../services/task-api/routes';
+import { ALL_ROUTES } from '../../services/api/routes';
 import { oneResource, resourcesOf, synthPlatform } from './platform';
 
 const { stack, template } = synthPlatform();

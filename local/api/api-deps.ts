@@ -5,14 +5,14 @@
  */
 import { mkdirSync } from 'node:fs';
 import type { Platform } from '../platform/platform';
-import { FileSecretStore } from '../../services/adapters/file-secret-store';
+import { FileSecretStore } from '../../services/adapters/secrets/file-secret-store';
 import { createCredentials } from '../../services/credentials/credentials';
 import { createLogger } from '../../services/kernel/logger';
 import { tableName } from '../../services/kernel/tables';
-import type { ApiDeps } from '../../services/task-api/deps';
-import { jwtAuthenticator, type JwtIssuerConfig } from '../../services/task-api/jwt';
-import { PageTokens } from '../../services/task-api/page-token';
-import { DynamoDbRateLimiter, NO_RATE_LIMIT, RATE_LIMIT_TABLE } from '../../services/task-api/rate-limit';
+import type { ApiDeps } from '../../services/api/deps';
+import { jwtAuthenticator, type JwtIssuerConfig } from '../../services/api/jwt';
+import { PageTokens } from '../../services/api/page-token';
+import { DynamoDbRateLimiter, NO_RATE_LIMIT, RATE_LIMIT_TABLE } from '../../services/api/rate-limit';
 import { progressStoresOf } from '../../projections/progress-view/stores';
 
 export interface LocalApiSettings {

@@ -7,8 +7,8 @@
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
-import type { ApiHandler } from '../../services/task-api/api-handler';
-import { MAX_BODY_BYTES } from '../../services/task-api/http';
+import type { ApiHandler } from '../../services/api/api-handler';
+import { MAX_BODY_BYTES } from '../../services/api/http';
 
 export interface LocalApiServer {
   readonly url: string;

@@ -8,13 +8,13 @@ import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import type { HarnessSpec, SessionPayload } from '../../agent/contracts';
 import { LocalCompute } from '../../services/adapters/compute/local-compute';
-import { GitHubClient } from '../../services/adapters/github/octokit-git-provider';
+import { GitHubClient } from '../../services/adapters/git/octokit-git-provider';
 import type { ServiceDeps } from '../../services/deps';
 import type { SessionInput } from '../../services/ports/compute';
-import { loadRepoConfig } from '../../services/session/streams';
-import { recordSessionReport } from '../../services/session-monitor/session-report';
+import { loadRepoConfig } from '../../services/tasks/session/streams';
+import { recordSessionReport } from '../../services/tasks/session-monitor/session-report';
 import { createLogger } from '../../services/kernel/logger';
-import { nudgeInboxRef } from '../../services/nudge-delivery/inbox';
+import { nudgeInboxRef } from '../../services/tasks/nudge-delivery/inbox';
 import { startLocalForge, type LocalForge } from '../forge/server';
 
 export interface AgentComputeOptions {

@@ -18,7 +18,7 @@ export const SCHEDULES_TABLE = {
       projection: { type: 'ALL' },
     },
   ],
-  // EventBridge Scheduler keeps the schedules in AWS (services/adapters/eventbridge-scheduler.ts).
+  // EventBridge Scheduler keeps the schedules in AWS (services/adapters/scheduler/eventbridge-scheduler.ts).
   localOnly: true,
 } as const satisfies TableDefinition;
 

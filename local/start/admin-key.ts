@@ -5,7 +5,7 @@
  */
 import { chmodSync } from 'node:fs';
 import path from 'node:path';
-import type { CredentialsPort } from '../../services/task-api/deps';
+import type { CredentialsPort } from '../../services/api/deps';
 import { readIfExists, writeFileAtomic } from './files';
 
 export const ADMIN_USER = 'admin';

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseTrajectory } from '../../agent/harness/replay';
-import { withDefaults } from '../../services/repo/repo-config';
+import { withDefaults } from '../../services/repos/repo/repo-config';
 import { DEMO_CONFIG, DEMO_FILES, DEMO_REPO, DEMO_TRAJECTORY, demoHarnessFor, writeDemoTrajectory } from './demo-repo';
 
 let tmp: string;

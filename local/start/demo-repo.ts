@@ -12,10 +12,10 @@ import path from 'node:path';
 import type { HarnessSpec } from '../../agent/contracts';
 import type { Trajectory } from '../../agent/harness/replay';
 import type { LocalForge } from '../forge/server';
-import { LocalBlobStore } from '../../services/adapters/local-blob-store';
+import { LocalBlobStore } from '../../services/adapters/blob-store/local-blob-store';
 import type { EventStore } from '../../services/kernel/event-store';
-import { onboardRepo } from '../../services/repo/onboard-repo';
-import type { RepoConfigInput } from '../../services/repo/repo-config';
+import { onboardRepo } from '../../services/repos/repo/onboard-repo';
+import type { RepoConfigInput } from '../../services/repos/repo/repo-config';
 import { ensureDir } from './files';
 
 export const DEMO_OWNER = 'demo';

@@ -22,7 +22,7 @@ import { detectBwrap } from '../../services/adapters/compute/local-compute';
 import { apiDepsForPlatform } from '../api/api-deps';
 import { startLocalApi, type LocalApiServer } from '../api/server';
 import { startPlatform, type Platform } from '../platform/platform';
-import { createApiHandler } from '../../services/task-api/api-handler';
+import { createApiHandler } from '../../services/api/api-handler';
 import { ADMIN_USER, ensureAdminKey } from './admin-key';
 import { writeCliConfig } from './cli-config';
 import { DEMO_NAME, DEMO_OWNER, DEMO_REPO, demoHarnessFor, ensureDemoRepo, writeDemoTrajectory } from './demo-repo';

@@ -3,7 +3,7 @@
  * Pure (argv and env in, options or a usage error out) so it is tested without starting anything.
  */
 import path from 'node:path';
-import type { JwtIssuerConfig } from '../../services/task-api/jwt';
+import type { JwtIssuerConfig } from '../../services/api/jwt';
 
 export const DEFAULT_PORT = 8080;
 export const DEFAULT_RATE_LIMIT = 600;

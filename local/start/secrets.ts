@@ -5,7 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
-import { FileSecretStore } from '../../services/adapters/file-secret-store';
+import { FileSecretStore } from '../../services/adapters/secrets/file-secret-store';
 
 export const PAGE_TOKEN_SECRET = 'page-token';
 export const FORGE_TOKEN_SECRET = 'forge-token';

@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 import { fold } from '../../services/kernel/decider';
 import type { FoldableEvent, StreamRef } from '../../services/kernel/envelope';
-import type { UserCommand } from '../../services/user/user-commands';
-import { userDecider } from '../../services/user/user-decider';
-import type { UserEventType } from '../../services/user/user-state';
+import type { UserCommand } from '../../services/users/user/user-commands';
+import { userDecider } from '../../services/users/user/user-decider';
+import type { UserEventType } from '../../services/users/user/user-state';
 import { foldView } from '../projection';
 import { history, timed } from '../testing/histories';
 import { concurrencyViewProjection, evolveConcurrencyView } from './concurrency-view-projection';

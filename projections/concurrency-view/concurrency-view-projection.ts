@@ -1,11 +1,11 @@
 /**
  * The concurrency-view projection: the User stream's admission events folded into the tasks that
  * hold a slot and the FIFO queue, per user. Pure; the same transitions as the User aggregate
- * (services/user/user-state.ts), without the set of finished tasks (the decider's memory, not a view).
+ * (services/users/user/user-state.ts), without the set of finished tasks (the decider's memory, not a view).
  */
 import type { EventEnvelope } from '../../services/kernel/envelope';
 import { assertNever } from '../../services/kernel/decider';
-import type { UserEventType } from '../../services/user/user-state';
+import type { UserEventType } from '../../services/users/user/user-state';
 import { handles, type Projection } from '../projection';
 import type { ConcurrencyView } from './concurrency-view';
 

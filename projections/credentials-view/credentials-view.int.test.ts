@@ -8,7 +8,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { FileSecretStore } from '../../services/adapters/file-secret-store';
+import { FileSecretStore } from '../../services/adapters/secrets/file-secret-store';
 import { createApiKey, listApiKeys, revokeApiKey } from '../../services/credentials/api-keys';
 import type { CredentialsContext } from '../../services/credentials/context';
 import { createWebhook, listWebhooks, revokeWebhook } from '../../services/credentials/webhooks';

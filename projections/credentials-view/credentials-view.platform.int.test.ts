@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Platform } from '../../local/platform/platform';
-import { FileSecretStore } from '../../services/adapters/file-secret-store';
+import { FileSecretStore } from '../../services/adapters/secrets/file-secret-store';
 import { createApiKey, listApiKeys, revokeApiKey } from '../../services/credentials/api-keys';
 import { createWebhook, listWebhooks } from '../../services/credentials/webhooks';
 import { startTestPlatform, waitUntil } from '../../test/support/platform';

@@ -9,7 +9,7 @@
  * an older record arriving late lands where its `seq` puts it. Nothing regresses.
  *
  * Assumption: `seq` numbers the records of a task's session and a task has one session
- * (services/session/start-session.ts sessionIdFor). A later second session would continue the
+ * (services/tasks/session/start-session.ts sessionIdFor). A later second session would continue the
  * numbering (TelemetryPublisher `firstSeq`).
  */
 import type { ProgressEvent, TelemetryRecord } from '../../agent/contracts';

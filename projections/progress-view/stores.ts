@@ -3,7 +3,7 @@
  *
  *   progressViews   ProgressViewStore (the session monitor writes it; the task API reads it)
  *   progressEvents  ProgressEventStore (the session monitor appends; GET /v1/tasks/{id}/events pages it)
- *   heartbeats      HeartbeatReader, the key the watchdog reads (services/watchdog/policies.ts)
+ *   heartbeats      HeartbeatReader, the key the watchdog reads (services/tasks/watchdog/policies.ts)
  *
  *   extras: { ...createViewStores({ client }), ...createProgressStores({ client }), ... }
  */
@@ -16,7 +16,7 @@ import { PROGRESS_EVENTS_TABLE, PROGRESS_VIEW_TABLE } from './tables';
 
 export const PROGRESS_VIEWS_EXTRA = 'progressViews';
 export const PROGRESS_EVENTS_EXTRA = 'progressEvents';
-/** The same key as services/watchdog/policies.ts HEARTBEATS_EXTRA. */
+/** The same key as services/tasks/watchdog/policies.ts HEARTBEATS_EXTRA. */
 export const HEARTBEATS_EXTRA = 'heartbeats';
 
 export interface ProgressStores {

@@ -17,7 +17,7 @@
  * status); the next page's key condition starts strictly after it. Lists read limit + 1 items, so
  * the last page has no cursor. Index reads are eventually consistent; `get` is strongly consistent.
  */
-import type { TaskStatus } from '../../services/task/task-state';
+import type { TaskStatus } from '../../services/tasks/task/task-state';
 import { checkLimit, decodeCursor, pageOf, type CursorScope } from '../cursor';
 import { DynamoDbViewTable, sortableTime, type DynamoDbViewStoreOptions } from '../dynamodb-view-table';
 import { TASK_VIEW_ITEM, TASK_VIEW_TABLE } from '../tables';

@@ -5,7 +5,7 @@
  * Field by field:
  *   createdAt            TaskSubmitted.occurredAt
  *   updatedAt            the latest occurredAt seen
- *   status               as the Task aggregate moves it (services/task/task-state.ts)
+ *   status               as the Task aggregate moves it (services/tasks/task/task-state.ts)
  *   queuedAt             TaskQueued.occurredAt; kept once admitted (when the task waited: a fact)
  *   queuePosition        TaskQueued.position; cleared by TaskAdmitted and TaskCancelled
  *   promptVersion        ContextHydrated
@@ -20,11 +20,11 @@
  *
  * NudgeReceived changes no field (only lastSequence): a message to the agent is not progress of the
  * task, and updatedAt feeds the watchdog's idle timers and the by-status order, as in the aggregate
- * (services/task/task-state.ts). The nudges themselves are seen in the progress view when the agent
+ * (services/tasks/task/task-state.ts). The nudges themselves are seen in the progress view when the agent
  * gets them.
  */
 import type { EventEnvelope } from '../../services/kernel/envelope';
-import { TASK_EVENT_TYPES, type TaskEventType } from '../../services/task/task-state';
+import { TASK_EVENT_TYPES, type TaskEventType } from '../../services/tasks/task/task-state';
 import { assertNever } from '../../services/kernel/decider';
 import { handles, type Projection } from '../projection';
 import type { TaskView } from './task-view';

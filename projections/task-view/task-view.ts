@@ -3,7 +3,7 @@
  * camelCase here) plus what the watchdog needs. Built from the Task stream by the task-view
  * projection; `lastSequence` is the position in the task's stream it reflects.
  */
-import type { TaskStatus } from '../../services/task/task-state';
+import type { TaskStatus } from '../../services/tasks/task/task-state';
 
 export interface TaskView {
   readonly taskId: string;

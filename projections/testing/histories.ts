@@ -8,8 +8,8 @@ import type { DomainEvent, EventEnvelope, EventType, FoldableEvent, StreamRef } 
 import { sourceOf } from '../../services/kernel/envelope';
 import { isDomainError } from '../../services/kernel/errors';
 import { schemaVersionOf } from '../../services/kernel/validation';
-import { withDefaults } from '../../services/repo/repo-config';
-import type { SubmitTask, TaskCommand } from '../../services/task/task-commands';
+import { withDefaults } from '../../services/repos/repo/repo-config';
+import type { SubmitTask, TaskCommand } from '../../services/tasks/task/task-commands';
 
 export interface TimedCommand<C> {
   readonly command: C;

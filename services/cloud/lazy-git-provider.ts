@@ -3,7 +3,7 @@
  * made on the first call (most services never call GitHub), with the token read then, and reused
  * by every later call of the execution environment.
  */
-import { GitHubClient } from '../adapters/github/octokit-git-provider';
+import { GitHubClient } from '../adapters/git/octokit-git-provider';
 import type { GitProvider } from '../ports/git-provider';
 
 export class LazyGitProvider implements GitProvider {

@@ -7,7 +7,7 @@ import fc from 'fast-check';
 import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { FileSecretStore } from '../adapters/file-secret-store';
+import { FileSecretStore } from '../adapters/secrets/file-secret-store';
 import { DynamoDbEventStore } from '../kernel/dynamodb-event-store';
 import type { EventEnvelope } from '../kernel/envelope';
 import { isDomainError } from '../kernel/errors';

@@ -1,6 +1,6 @@
 /**
  * The credentials functions bound to their adapters, in the shape the REST API takes them
- * (services/task-api/deps.ts `CredentialsPort`): build once per process, e.g.
+ * (services/api/deps.ts `CredentialsPort`): build once per process, e.g.
  *
  *   credentials: createCredentials({ store, secrets: new FileSecretStore(dir), views: credentialsViews, apiKeyCacheTtlSeconds: 30 })
  *

@@ -1,6 +1,6 @@
 import { ulid } from 'ulid';
 import { EVENT_SCHEMAS } from '../../schemas/generated/registry';
-import { DEFAULT_REPO_CONFIG } from '../repo/repo-config';
+import { DEFAULT_REPO_CONFIG } from '../repos/repo/repo-config';
 import { EventValidationError, validateEnvelope, validateEventData } from './validation';
 
 const repoConfig = DEFAULT_REPO_CONFIG;

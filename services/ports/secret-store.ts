@@ -4,7 +4,7 @@
  * event, a log or an agent's prompt. Events carry the secret's name (a claim check), never its value.
  *
  * Adapters:
- *   - local (one machine): services/adapters/file-secret-store.ts, one file per secret, mode 0600,
+ *   - local (one machine): services/adapters/secrets/file-secret-store.ts, one file per secret, mode 0600,
  *     in a folder of mode 0700;
  *   - AWS (not built yet): Secrets Manager, one secret per name under a deployment prefix
  *     (PutSecretValue / CreateSecret, GetSecretValue, DeleteSecret), encrypted with a KMS key the

@@ -23,9 +23,9 @@
 import { randomBytes } from 'node:crypto';
 import { ulid } from 'ulid';
 import { signBody } from '../../services/kernel/hmac-signature';
-import { ERROR_STATUS } from '../../services/task-api/errors';
-import type { Route, RouteAuth } from '../../services/task-api/router';
-import { ALL_ROUTES } from '../../services/task-api/routes';
+import { ERROR_STATUS } from '../../services/api/errors';
+import type { Route, RouteAuth } from '../../services/api/router';
+import { ALL_ROUTES } from '../../services/api/routes';
 import { schemaProblems, startApiTestbed, type ApiCallResult, type ApiTestbed, type CallOptions } from '../support/api';
 import { b64url, newRsaKey, signHs256, signRs256, startJwtIssuer, type JwtIssuer } from '../support/jwt-issuer';
 import { TEST_REPO, waitUntil } from '../support/platform';

@@ -6,7 +6,7 @@
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { handleCommand } from '../../services/kernel/command-handler';
-import { taskDecider } from '../../services/task/task-decider';
+import { taskDecider } from '../../services/tasks/task/task-decider';
 import { submit, waitUntil } from '../support/platform';
 import { cloneBranch, startAgentPlatform, waitTerminal, type AgentE2e } from '../support/agent-e2e';
 

@@ -5,7 +5,7 @@
  */
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import { classifyError } from '../../services/task/error-classification';
+import { classifyError } from '../../services/tasks/task/error-classification';
 import { submit, TEST_REPO } from '../support/platform';
 import { cloneBranch, startAgentPlatform, waitTerminal, type AgentE2e } from '../support/agent-e2e';
 

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { progressStoresOf } from '../../projections/progress-view/stores';
 import { handleCommand, type CommandContext } from '../../services/kernel/command-handler';
 import { DomainError } from '../../services/kernel/errors';
-import { taskDecider } from '../../services/task/task-decider';
+import { taskDecider } from '../../services/tasks/task/task-decider';
 import { submit, waitUntil } from '../support/platform';
 import { startAgentPlatform, waitTerminal, type AgentE2e } from '../support/agent-e2e';
 

@@ -8,7 +8,7 @@ import { existsSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { descendantsOf } from '../../services/adapters/compute/process-tree';
 import { progressStoresOf } from '../../projections/progress-view/stores';
-import { classifyError } from '../../services/task/error-classification';
+import { classifyError } from '../../services/tasks/task/error-classification';
 import { submit, waitUntil } from '../support/platform';
 import { cloneBranch, startAgentPlatform, waitTerminal, type AgentE2e } from '../support/agent-e2e';
 

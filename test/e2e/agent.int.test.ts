@@ -11,7 +11,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Platform } from '../../local/platform/platform';
 import { startTestPlatform, submit, TEST_REPO, waitUntil } from '../support/platform';
-import { MEMORY_EXTRA, type MemoryStore } from '../../services/hydration/memory-store';
+import { MEMORY_EXTRA, type MemoryStore } from '../../services/tasks/hydration/memory-store';
 
 let platform: Platform;
 const dataDir = mkdtempSync(path.join(os.tmpdir(), 'abca-agent-e2e-'));

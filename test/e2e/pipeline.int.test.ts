@@ -11,7 +11,7 @@ import { startTelemetryPublisher } from '../../agent/telemetry/telemetry-publish
 import { kinesisClient } from '../../local/kinesis/kinesalite';
 import { progressStoresOf } from '../../projections/progress-view/stores';
 import { handleCommand } from '../../services/kernel/command-handler';
-import { taskDecider } from '../../services/task/task-decider';
+import { taskDecider } from '../../services/tasks/task/task-decider';
 import { startTestPlatform, submit, waitUntil } from '../support/platform';
 
 let platform: Platform;

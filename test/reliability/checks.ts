@@ -9,7 +9,7 @@ import { concurrencyViewProjection } from '../../projections/concurrency-view/co
 import type { ViewStores } from '../../projections/view-stores';
 import type { EventEnvelope } from '../../services/kernel/envelope';
 import type { EventStore } from '../../services/kernel/event-store';
-import { TERMINAL_EVENT_STATUS } from '../../services/task/task-state';
+import { TERMINAL_EVENT_STATUS } from '../../services/tasks/task/task-state';
 
 export async function streamsOf(store: EventStore, type: 'Task' | 'User'): Promise<Map<string, EventEnvelope[]>> {
   const out = new Map<string, EventEnvelope[]>();

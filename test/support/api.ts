@@ -12,8 +12,8 @@ import { SHARED_SCHEMAS } from '../../schemas/generated/registry';
 import type { Platform, PlatformOptions } from '../../local/platform/platform';
 import { apiDepsForPlatform, type LocalApiSettings } from '../../local/api/api-deps';
 import { startLocalApi, type LocalApiServer } from '../../local/api/server';
-import { createApiHandler } from '../../services/task-api/api-handler';
-import type { ApiDeps } from '../../services/task-api/deps';
+import { createApiHandler } from '../../services/api/api-handler';
+import type { ApiDeps } from '../../services/api/deps';
 import { startTestPlatform } from './platform';
 
 export interface ApiTestbed {

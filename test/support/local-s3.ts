@@ -16,7 +16,7 @@ import os from 'node:os';
 import path from 'node:path';
 import S3rver from 's3rver';
 import type { S3Client } from '@aws-sdk/client-s3';
-import { S3BlobStore } from '../../services/adapters/s3-blob-store';
+import { S3BlobStore } from '../../services/adapters/blob-store/s3-blob-store';
 import { s3Client } from '../../services/adapters/s3/s3-client';
 
 export interface S3Request {

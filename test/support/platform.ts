@@ -4,8 +4,8 @@
  */
 import { startPlatform, type Platform, type PlatformOptions } from '../../local/platform/platform';
 import { CATALOG } from '../../services/catalog';
-import { onboardRepo } from '../../services/repo/onboard-repo';
-import { submitTask, type SubmitTaskInput } from '../../services/task/submit-task';
+import { onboardRepo } from '../../services/repos/repo/onboard-repo';
+import { submitTask, type SubmitTaskInput } from '../../services/tasks/task/submit-task';
 import { uniquePrefix, testEndpoint } from './dynamo';
 
 export const TEST_REPO = 'acme/widgets';

@@ -8,7 +8,7 @@
 import { BedrockAgentCoreClient } from '@aws-sdk/client-bedrock-agentcore';
 import type { SessionPayload } from '../../../agent/contracts';
 import type { SessionInput } from '../../ports/compute';
-import { ComputeStartError, isPermanentStartError } from '../../session/compute-errors';
+import { ComputeStartError, isPermanentStartError } from '../../tasks/session/compute-errors';
 import { AgentCoreCompute } from './agentcore-compute';
 import { useRecordingClient, type RecordedAnswer, type RecordedRequest, type RecordingHandler } from '../testing/recording-server';
 import { RUNTIME_SESSION_ID_MAX, RUNTIME_SESSION_ID_MIN, runtimeSessionIdFor } from './runtime-session-id';

@@ -28,7 +28,7 @@ import {
   type BedrockAgentCoreClientConfig,
 } from '@aws-sdk/client-bedrock-agentcore';
 import type { ComputeStrategy, SessionHandle, SessionInput } from '../../ports/compute';
-import { ComputeStartError } from '../../session/compute-errors';
+import { ComputeStartError } from '../../tasks/session/compute-errors';
 import { computeStartErrorFrom, isNotFoundError } from './aws-errors';
 import { runtimeSessionIdFor } from './runtime-session-id';
 import { encodeSessionPayload, type SessionPayloadBuilder } from './session-payload';

@@ -12,7 +12,7 @@
  * error reaches us; `retryable` tells the session service whether the start message should go back
  * to the queue (transient) or the task should fail (SESSION_START_FAILED).
  */
-import { ComputeStartError } from '../../session/compute-errors';
+import { ComputeStartError } from '../../tasks/session/compute-errors';
 
 const THROTTLING = /throttl|toomanyrequests|requestlimitexceeded|slowdown|provisionedthroughputexceeded/i;
 const QUOTA = /^(ServiceQuotaExceededException|LimitExceededException)$/;

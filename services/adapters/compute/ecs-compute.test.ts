@@ -8,7 +8,7 @@
 import { ECSClient } from '@aws-sdk/client-ecs';
 import type { SessionPayload } from '../../../agent/contracts';
 import type { SessionInput } from '../../ports/compute';
-import { ComputeStartError, isPermanentStartError } from '../../session/compute-errors';
+import { ComputeStartError, isPermanentStartError } from '../../tasks/session/compute-errors';
 import { EcsCompute, type EcsComputeOptions } from './ecs-compute';
 import { useRecordingClient, type RecordedAnswer, type RecordedRequest } from '../testing/recording-server';
 import { ecsClientTokenFor, ecsStartedByFor } from './runtime-session-id';

@@ -37,7 +37,7 @@ import {
   type TaskOverride,
 } from '@aws-sdk/client-ecs';
 import type { ComputeStrategy, SessionHandle, SessionInput, SessionLiveness } from '../../ports/compute';
-import { ComputeStartError } from '../../session/compute-errors';
+import { ComputeStartError } from '../../tasks/session/compute-errors';
 import { computeStartErrorFrom } from './aws-errors';
 import { ecsClientTokenFor, ecsStartedByFor } from './runtime-session-id';
 import { SESSION_ENV, encodeSessionPayload, type SessionPayloadBuilder } from './session-payload';

@@ -18,7 +18,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { SessionPayload } from '../../../agent/contracts';
 import type { SessionHandle, SessionInput } from '../../ports/compute';
-import { ComputeStartError } from '../../session/compute-errors';
+import { ComputeStartError } from '../../tasks/session/compute-errors';
 import { BASE_ENV, LocalCompute, buildAgentEnv, bwrapArgs, validatePassEnv, type LocalComputeOptions, type LocalSessionExit } from './local-compute';
 import { descendantsOf, isAlive, startTicksOf } from './process-tree';
 

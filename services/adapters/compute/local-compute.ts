@@ -55,7 +55,7 @@ import { chmod, chown, mkdir, open, readFile, rename, rm, stat, writeFile } from
 import path from 'node:path';
 import type { ComputeStrategy, SessionHandle, SessionInput, SessionLiveness } from '../../ports/compute';
 import { createLogger, type Logger } from '../../kernel/logger';
-import { ComputeStartError } from '../../session/compute-errors';
+import { ComputeStartError } from '../../tasks/session/compute-errors';
 import { descendantsOf, isAlive, readStat, signalGroup, signalProcess, startTicksOf, type ProcStat } from './process-tree';
 import { assertSafeSessionId } from './runtime-session-id';
 import { SESSION_ENV, encodeSessionPayload, type SessionPayloadBuilder } from './session-payload';

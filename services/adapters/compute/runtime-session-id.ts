@@ -14,7 +14,7 @@
  * collision.
  */
 import { createHash } from 'node:crypto';
-import { ComputeStartError } from '../../session/compute-errors';
+import { ComputeStartError } from '../../tasks/session/compute-errors';
 
 export const RUNTIME_SESSION_ID_MIN = 33;
 export const RUNTIME_SESSION_ID_MAX = 256;

@@ -6,7 +6,7 @@
  */
 import type { SessionPayload } from '../../../agent/contracts';
 import type { SessionInput } from '../../ports/compute';
-import { ComputeStartError } from '../../session/compute-errors';
+import { ComputeStartError } from '../../tasks/session/compute-errors';
 
 /** The environment variable that carries the SessionPayload JSON to the agent. */
 export const SESSION_ENV = 'ABCA_SESSION';

@@ -7,7 +7,7 @@
  */
 import { createHash } from 'node:crypto';
 import { BedrockAgentCoreClient, CreateEventCommand, RetrieveMemoryRecordsCommand } from '@aws-sdk/client-bedrock-agentcore';
-import { MAX_MEMORY_TOKENS, capToTokens, type MemoryEpisode, type MemoryItem, type MemoryStore, type RecallOptions } from '../../hydration/memory-store';
+import { MAX_MEMORY_TOKENS, capToTokens, type MemoryEpisode, type MemoryItem, type MemoryStore, type RecallOptions } from '../../tasks/hydration/memory-store';
 
 export interface AgentCoreMemoryStoreOptions {
   readonly client: Pick<BedrockAgentCoreClient, 'send'>;

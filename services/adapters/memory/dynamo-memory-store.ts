@@ -5,7 +5,7 @@
  * characters per token).
  */
 import { PutItemCommand, QueryCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { MAX_MEMORY_TOKENS, capToTokens, rankByRelevance, type MemoryEpisode, type MemoryItem, type MemoryStore, type RecallOptions } from '../../hydration/memory-store';
+import { MAX_MEMORY_TOKENS, capToTokens, rankByRelevance, type MemoryEpisode, type MemoryItem, type MemoryStore, type RecallOptions } from '../../tasks/hydration/memory-store';
 
 export interface DynamoMemoryStoreOptions {
   readonly client: DynamoDBClient;

@@ -3,7 +3,7 @@
  * BlobStore hands out and what the agent is given (the prompt, the replay trajectory, the nudge
  * inbox folder, whose key ends in `/`).
  */
-import { BlobKeyError } from '../blob-key';
+import { BlobKeyError } from '../blob-store/blob-key';
 
 export const S3_SCHEME = 's3://';
 

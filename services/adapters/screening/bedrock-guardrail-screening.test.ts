@@ -5,8 +5,8 @@
  * (JSON verdicts; errors as status + x-amzn-errortype).
  */
 import type { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
-import { HydrationError } from '../../hydration/context-source';
-import { screenOrFail } from '../../hydration/screening';
+import { HydrationError } from '../../tasks/hydration/context-source';
+import { screenOrFail } from '../../tasks/hydration/screening';
 import { startRecordingServer, useRecordingClient, type RecordedAnswer, type RecordedRequest } from '../testing/recording-server';
 import { BedrockGuardrailScreening, GuardrailScreeningError } from './bedrock-guardrail-screening';
 import { bedrockRuntimeClient } from './bedrock-runtime-client';

@@ -4,12 +4,12 @@
  * one content block) against a configured guardrail and version — typically one with the
  * PROMPT_ATTACK content filter, and denied topics as the deployer sees fit.
  *
- * Selection: services/hydration/screening-factory.ts picks this screen when ABCA_GUARDRAIL_ID
+ * Selection: services/tasks/hydration/screening-factory.ts picks this screen when ABCA_GUARDRAIL_ID
  * (the guardrail id or ARN) and ABCA_GUARDRAIL_VERSION (a version number, or DRAFT) are set, in
  * AWS_REGION; without them, the rule-based screen. The role needs `bedrock:ApplyGuardrail` on the
  * guardrail.
  *
- * Verdicts (the Screening port, services/hydration/screening.ts):
+ * Verdicts (the Screening port, services/tasks/hydration/screening.ts):
  * - `NONE` for every piece of every text → allow.
  * - `GUARDRAIL_INTERVENED` for any piece → block, with one finding per policy entry that acted,
  *   naming the text's source and the policy/filter (guardrail-findings.ts).
@@ -28,8 +28,8 @@
  * user learns every offending source at once), and the first error stops the screen.
  */
 import { ApplyGuardrailCommand, type ApplyGuardrailResponse, type BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
-import { sanitize } from '../../hydration/sanitize';
-import { dedupeFindings, type ScreenedText, type Screening, type ScreeningFinding, type ScreeningResult } from '../../hydration/screening';
+import { sanitize } from '../../tasks/hydration/sanitize';
+import { dedupeFindings, type ScreenedText, type Screening, type ScreeningFinding, type ScreeningResult } from '../../tasks/hydration/screening';
 import { GUARDRAIL_CHUNK_CHARS, chunkText } from './chunk-text';
 import { guardrailFindings } from './guardrail-findings';
 

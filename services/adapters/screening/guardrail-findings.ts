@@ -12,7 +12,7 @@
  * topics match no span of text.
  */
 import type { ApplyGuardrailResponse, GuardrailAssessment } from '@aws-sdk/client-bedrock-runtime';
-import type { ScreeningFinding } from '../../hydration/screening';
+import type { ScreeningFinding } from '../../tasks/hydration/screening';
 
 interface Acting {
   readonly action?: string;

@@ -8,10 +8,10 @@ import type { Page, TaskView, TaskViewStore } from '../../../projections/task-vi
 import { fold } from '../../kernel/decider';
 import type { EventEnvelope, FoldableEvent } from '../../kernel/envelope';
 import type { EventStore } from '../../kernel/event-store';
-import { taskDecider } from '../../task/task-decider';
-import type { Task, TaskEventType, TaskStatus } from '../../task/task-state';
-import { userDecider } from '../../user/user-decider';
-import type { UserEventType } from '../../user/user-state';
+import { taskDecider } from '../../tasks/task/task-decider';
+import type { Task, TaskEventType, TaskStatus } from '../../tasks/task/task-state';
+import { userDecider } from '../../users/user/user-decider';
+import type { UserEventType } from '../../users/user/user-state';
 
 function page<T>(items: readonly T[], limit: number, cursor: string | undefined): Page<T> {
   const start = cursor ? Number(cursor) : 0;

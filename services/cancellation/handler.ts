@@ -1,4 +1,0 @@
-/** Lambda entry of the cancellation service (the catalog's lambdaEntry; the CDK app bundles it). */
-import { catalogHandler } from '../cloud/catalog-handler';
-
-export const handler = catalogHandler('cancellation');

@@ -1,0 +1,4 @@
+/** Lambda entry of the hydration service (the catalog's lambdaEntry; the CDK app bundles it). */
+import { catalogHandler } from '../../cloud/catalog-handler';
+
+export const handler = catalogHandler('hydration');

@@ -1,0 +1,102 @@
+/**
+ * Hydration of one task (TaskAdmitted → ContextHydrated), shared by the hydration service and the
+ * watchdog's re-drive. Only a HYDRATING task without a recorded context is hydrated; anything else
+ * (a redelivered TaskAdmitted, a task cancelled meanwhile) is `skipped` without calling anything.
+ *
+ * A HydrationError that is not retryable fails the task (FailHydration → HydrationFailed +
+ * TaskFailed HYDRATION_FAILED). A retryable one, and any other error, propagates: the queue
+ * redelivers the message (the watchdog re-drives it later if it ends in the dead-letter queue).
+ */
+import { handleCommand, type CommandContext } from '../../kernel/command-handler';
+import type { Logger } from '../../kernel/logger';
+import type { ServiceDeps } from '../../deps';
+import { loadRepoConfig, loadTask, taskStream } from '../session/streams';
+import { taskDecider } from '../task/task-decider';
+import { BasicContextSource } from './basic-context-source';
+import { MEMORY_EXTRA, type MemoryStore } from './memory-store';
+import { SCREENING_EXTRA, type Screening } from './screening';
+import { CONTEXT_SOURCE_EXTRA, HydrationError, type ContextSource, type Hydrated, type HydrationInput } from './context-source';
+
+export type HydrationOutcome =
+  | { readonly status: 'hydrated'; readonly hydrated: Hydrated }
+  | { readonly status: 'failed'; readonly category: HydrationError['category']; readonly reason: string }
+  | { readonly status: 'skipped'; readonly reason: string };
+
+export type HydrationDeps = Pick<ServiceDeps, 'store' | 'git' | 'blobs' | 'extras'>;
+
+/**
+ * `deps.extras.contextSource` when given, else the basic context source on the deps' git provider
+ * and blob store, with `deps.extras.screening` (default rule-based) and `deps.extras.memory` (optional).
+ */
+export function contextSourceOf(deps: HydrationDeps): ContextSource {
+  const given = deps.extras[CONTEXT_SOURCE_EXTRA] as ContextSource | undefined;
+  if (given !== undefined) {
+    if (typeof given?.hydrate !== 'function') throw new Error(`deps.extras.${CONTEXT_SOURCE_EXTRA} must implement ContextSource (a hydrate(task) method)`);
+    return given;
+  }
+  const screening = deps.extras[SCREENING_EXTRA] as Screening | undefined;
+  if (screening !== undefined && typeof screening?.screen !== 'function') throw new Error(`deps.extras.${SCREENING_EXTRA} must implement Screening (a screen(texts) method)`);
+  const memory = deps.extras[MEMORY_EXTRA] as MemoryStore | undefined;
+  if (memory !== undefined && (typeof memory?.recall !== 'function' || typeof memory.write !== 'function')) {
+    throw new Error(`deps.extras.${MEMORY_EXTRA} must implement MemoryStore (recall and write methods)`);
+  }
+  return new BasicContextSource({ git: deps.git, blobs: deps.blobs, ...(screening ? { screening } : {}), ...(memory ? { memory } : {}) });
+}
+
+export async function hydrateTask(
+  deps: HydrationDeps,
+  source: ContextSource,
+  taskId: string,
+  context: CommandContext,
+  logger: Pick<Logger, 'info' | 'warn'>,
+): Promise<HydrationOutcome> {
+  const task = await loadTask(deps.store, taskId);
+  if (task.status === null) return { status: 'skipped', reason: 'the task does not exist' };
+  if (task.status !== 'HYDRATING') return { status: 'skipped', reason: `the task is ${task.status}` };
+  if (task.hydrated) return { status: 'skipped', reason: 'the context is already hydrated' };
+
+  const input: HydrationInput = {
+    taskId,
+    userId: task.userId,
+    repo: task.repo,
+    branchName: task.branchName,
+    taskDescription: task.taskDescription,
+    issueNumber: task.issueNumber,
+    modelId: task.modelId,
+    maxTurns: task.maxTurns,
+    repoConfig: await loadRepoConfig(deps.store, task.repo),
+  };
+
+  let hydrated: Hydrated;
+  try {
+    hydrated = await source.hydrate(input);
+  } catch (err) {
+    if (!(err instanceof HydrationError) || err.retryable) throw err;
+    await handleCommand(
+      deps.store,
+      taskDecider,
+      taskStream(taskId),
+      { type: 'FailHydration', category: err.category, reason: err.message, retryable: false },
+      context,
+    );
+    logger.warn('hydration failed; the task fails', { taskId, category: err.category, reason: err.message });
+    return { status: 'failed', category: err.category, reason: err.message };
+  }
+
+  await handleCommand(
+    deps.store,
+    taskDecider,
+    taskStream(taskId),
+    {
+      type: 'RecordHydration',
+      promptVersion: hydrated.promptVersion,
+      promptRef: hydrated.promptRef,
+      estimatedTokens: hydrated.estimatedTokens,
+      sources: hydrated.sources,
+      trimmedComments: hydrated.trimmedComments,
+    },
+    context,
+  );
+  logger.info('context hydrated', { taskId, promptVersion: hydrated.promptVersion, estimatedTokens: hydrated.estimatedTokens });
+  return { status: 'hydrated', hydrated };
+}

@@ -1,0 +1,73 @@
+/**
+ * What the watchdog did, one record per action: which task (or user), in which state, what it did,
+ * why, and how it went. Every action is logged with the task id and the reason; a sweep returns its
+ * actions (tests and the operator's `SweepRequested` read them).
+ */
+import type { CommandContext } from '../../kernel/command-handler';
+import type { Logger } from '../../kernel/logger';
+import type { ServiceDeps } from '../../deps';
+import type { TaskStatus } from '../task/task-state';
+
+export type WatchdogActionKind =
+  | 'redrive-admission'
+  | 'redrive-hydration'
+  | 'redrive-session'
+  | 'redrive-cancellation'
+  | 'redrive-finalizer'
+  | 'time-out'
+  | 'fail'
+  | 'release-slot'
+  | 'expire-queue';
+
+export interface WatchdogAction {
+  readonly taskId: string;
+  readonly userId?: string;
+  /** The task's status when the watchdog looked. */
+  readonly status: TaskStatus;
+  readonly action: WatchdogActionKind;
+  readonly reason: string;
+  /** done: events were recorded; noop: nothing needed recording; error: the action failed (retried next sweep). */
+  readonly result: 'done' | 'noop' | 'error';
+  /** The outcome or the error message. */
+  readonly detail?: string;
+}
+
+export type WatchdogLog = Pick<Logger, 'debug' | 'info' | 'warn' | 'error'>;
+
+export type WatchdogDeps = Pick<ServiceDeps, 'store' | 'now' | 'admission' | 'compute' | 'git' | 'blobs' | 'scheduler' | 'extras'>;
+
+export interface WatchdogContext {
+  readonly deps: WatchdogDeps;
+  readonly logger: WatchdogLog;
+  /** The sweep's (or the trigger's) clock reading: every age is measured against it. */
+  readonly now: Date;
+  /** The trigger's id: the causation of every command. */
+  readonly causationId: string;
+  /**
+   * When the watchdog first saw each RUNNING task's session not running at compute (epoch ms), kept
+   * by the service instance across sweeps. In memory on purpose: losing it (a cold start) only
+   * delays a HEARTBEAT_LOST verdict, never hastens one.
+   */
+  readonly notRunningSince?: Map<string, number>;
+}
+
+export function commandContext(ctx: WatchdogContext, correlationId: string): CommandContext {
+  return { correlationId, causationId: ctx.causationId, actor: 'service:watchdog', now: ctx.now };
+}
+
+export function logAction(logger: WatchdogLog, action: WatchdogAction): WatchdogAction {
+  const fields = { ...action };
+  if (action.result === 'error') logger.warn('watchdog action failed; the next sweep tries again', fields);
+  else logger.info('watchdog action', fields);
+  return action;
+}
+
+export const ageMs = (now: Date, iso: string | null | undefined): number => (iso ? now.getTime() - Date.parse(iso) : 0);
+
+export function formatSeconds(seconds: number): string {
+  if (seconds % 3600 === 0 && seconds >= 3600) return `${seconds / 3600} h`;
+  if (seconds % 60 === 0 && seconds >= 60) return `${seconds / 60} min`;
+  return `${seconds} s`;
+}
+
+export const errorMessage = (err: unknown): string => (err instanceof Error ? err.message : String(err));
