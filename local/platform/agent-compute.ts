@@ -11,7 +11,7 @@ import { LocalCompute } from '../../services/adapters/compute/local-compute';
 import { GitHubClient } from '../../services/adapters/git/octokit-git-provider';
 import type { ServiceDeps } from '../../services/deps';
 import type { SessionInput } from '../../services/ports/compute';
-import { loadRepoConfig } from '../../services/tasks/session/streams';
+import { loadRepoConfig } from '../../services/repos/repo/load-repo-config';
 import { recordSessionReport } from '../../services/tasks/session-monitor/session-report';
 import { createLogger } from '../../services/kernel/logger';
 import { nudgeInboxRef } from '../../services/tasks/nudge-delivery/inbox';

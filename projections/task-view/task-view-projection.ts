@@ -24,7 +24,7 @@
  * gets them.
  */
 import type { EventEnvelope } from '../../services/kernel/envelope';
-import { TASK_EVENT_TYPES, type TaskEventType } from '../../services/tasks/task/task-state';
+import { STATUS_AFTER_EVENT, statusAfter, TASK_EVENT_TYPES, type TaskEventType } from '../../services/tasks/task/task-state';
 import { assertNever } from '../../services/kernel/decider';
 import { handles, type Projection } from '../projection';
 import type { TaskView } from './task-view';
@@ -55,7 +55,7 @@ export function evolveTaskView(view: TaskView | null, event: EventEnvelope<TaskE
     return {
       taskId: d.taskId,
       userId: d.userId,
-      status: 'SUBMITTED',
+      status: STATUS_AFTER_EVENT.TaskSubmitted,
       repo: d.repo,
       issueNumber: d.issueNumber,
       taskDescription: d.taskDescription,
@@ -94,12 +94,12 @@ export function evolveTaskView(view: TaskView | null, event: EventEnvelope<TaskE
   if (view === null) return null;
   // Before updatedAt is touched (see above); the switch below never sees it.
   if (event.type === 'NudgeReceived') return { ...view, lastSequence: event.sequence };
-  const v: TaskView = { ...view, updatedAt: later(view.updatedAt, at), lastSequence: event.sequence };
+  const v: TaskView = { ...view, status: statusAfter(view.status, event.type), updatedAt: later(view.updatedAt, at), lastSequence: event.sequence };
   switch (event.type) {
     case 'TaskQueued':
-      return { ...v, status: 'QUEUED', queuedAt: at, queuePosition: event.data.position };
+      return { ...v, queuedAt: at, queuePosition: event.data.position };
     case 'TaskAdmitted':
-      return { ...v, status: 'HYDRATING', queuePosition: null };
+      return { ...v, queuePosition: null };
     case 'ContextHydrated':
       return { ...v, promptVersion: event.data.promptVersion };
     case 'HydrationFailed':
@@ -107,7 +107,6 @@ export function evolveTaskView(view: TaskView | null, event: EventEnvelope<TaskE
     case 'SessionStarted':
       return {
         ...v,
-        status: 'RUNNING',
         sessionId: event.data.sessionId,
         computeType: event.data.computeType,
         startedAt: at,
@@ -116,7 +115,6 @@ export function evolveTaskView(view: TaskView | null, event: EventEnvelope<TaskE
     case 'SessionEnded':
       return {
         ...v,
-        status: 'FINALIZING',
         costUsd: event.data.costUsd,
         turnsCompleted: event.data.turns,
         buildPassed: event.data.buildPassed,
@@ -125,22 +123,20 @@ export function evolveTaskView(view: TaskView | null, event: EventEnvelope<TaskE
     case 'TaskCompleted':
       return {
         ...v,
-        status: 'COMPLETED',
         prUrl: event.data.prUrl,
         prNumber: event.data.prNumber,
         warning: event.data.warning,
         ...ended(v, at),
       };
     case 'TaskFailed':
-      return { ...v, status: 'FAILED', errorCode: event.data.code, errorMessage: event.data.reason, ...ended(v, at) };
+      return { ...v, errorCode: event.data.code, errorMessage: event.data.reason, ...ended(v, at) };
     case 'TaskCancellationRequested':
       return { ...v, cancelRequested: true };
     case 'TaskCancelled':
-      return { ...v, status: 'CANCELLED', cancelRequested: true, queuePosition: null, ...ended(v, at) };
+      return { ...v, cancelRequested: true, queuePosition: null, ...ended(v, at) };
     case 'TaskTimedOut':
       return {
         ...v,
-        status: 'TIMED_OUT',
         errorCode: TIMED_OUT_ERROR_CODE,
         errorMessage: `The session passed its deadline (${event.data.deadlineAt}) and was stopped.`,
         ...ended(v, at),

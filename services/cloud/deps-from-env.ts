@@ -40,7 +40,7 @@ import { EVENTS_TABLE, IDEMPOTENCY_TABLE, tableName } from '../kernel/tables';
 import { nudgeInboxRef } from '../tasks/nudge-delivery/inbox';
 import type { ComputeStrategy, ComputeType, SessionInput } from '../ports/compute';
 import type { BlobStore } from '../ports/blob-store';
-import { loadRepoConfig } from '../tasks/session/streams';
+import { loadRepoConfig } from '../repos/repo/load-repo-config';
 import type { ApiDeps } from '../api/deps';
 import { jwtAuthenticator } from '../api/jwt';
 import { PageTokens } from '../api/page-token';

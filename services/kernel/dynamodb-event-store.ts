@@ -24,7 +24,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { createHash } from 'node:crypto';
 import type { EventEnvelope, StreamRef, StreamType } from './envelope';
-import { streamKey } from './envelope';
+import { STREAM_TYPES, streamKey } from './envelope';
 import type { AppendRequest, AppendResult, EventStore, ReadStreamOptions } from './event-store';
 import { MAX_EVENTS_PER_APPEND } from './event-store';
 import { EVENT_ITEM, EVENTS_TABLE } from './tables';
@@ -32,7 +32,6 @@ import { validateEventData } from './validation';
 
 /** Events are meant to stay small (claim check for large payloads); DynamoDB's hard limit is 400 KB. */
 const MAX_EVENT_BYTES = 200 * 1024;
-const STREAM_TYPES: readonly StreamType[] = ['Task', 'User', 'Repo', 'Webhook', 'ApiKey', 'Schedule'];
 
 export interface DynamoDbEventStoreOptions {
   readonly client: DynamoDBClient;

@@ -6,7 +6,9 @@ import type { EventDataMap, EventType } from '../../schemas/generated/registry';
 
 export type { EventDataMap, EventType } from '../../schemas/generated/registry';
 
-export type StreamType = 'Task' | 'User' | 'Repo' | 'Webhook' | 'ApiKey' | 'Schedule';
+/** Every kind of stream (aggregate) in the store: the one place that lists them. */
+export const STREAM_TYPES = ['Task', 'User', 'Repo', 'Webhook', 'ApiKey', 'Schedule'] as const;
+export type StreamType = (typeof STREAM_TYPES)[number];
 
 export interface StreamRef {
   readonly type: StreamType;
@@ -53,8 +55,6 @@ export type FoldableEvent<T extends EventType = EventType> = T extends EventType
   ? { readonly type: T; readonly data: EventDataMap[T]; readonly occurredAt: string; readonly sequence?: number }
   : never;
 
-const STREAM_TYPES: readonly StreamType[] = ['Task', 'User', 'Repo', 'Webhook', 'ApiKey', 'Schedule'];
-
 /** `Task#01H...`: the partition key of a stream, and its name in logs. */
 export function streamKey(stream: StreamRef): string {
   return `${stream.type}#${stream.id}`;
@@ -63,7 +63,7 @@ export function streamKey(stream: StreamRef): string {
 export function parseStreamKey(key: string): StreamRef {
   const hash = key.indexOf('#');
   const type = key.slice(0, hash) as StreamType;
-  if (hash < 1 || !STREAM_TYPES.includes(type)) throw new Error(`not a stream key: ${JSON.stringify(key)}`);
+  if (hash < 1 || !(STREAM_TYPES as readonly string[]).includes(type)) throw new Error(`not a stream key: ${JSON.stringify(key)}`);
   return { type, id: key.slice(hash + 1) };
 }
 

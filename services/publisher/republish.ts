@@ -23,16 +23,13 @@
  * several streams. EventBridge itself does not promise delivery order to targets.
  */
 import type { EventEnvelope, StreamRef, StreamType } from '../kernel/envelope';
-import { streamKey } from '../kernel/envelope';
+import { STREAM_TYPES, streamKey } from '../kernel/envelope';
 import type { EventBus } from '../kernel/event-bus';
 import type { EventStore } from '../kernel/event-store';
 import { MAX_ENTRIES_PER_PUT } from '../kernel/eventbridge-event-bus';
 
-/** The stream types a selection may name (checked against `StreamType` at compile time below). */
-export const REPUBLISH_STREAM_TYPES = ['Task', 'User', 'Repo', 'Webhook', 'ApiKey', 'Schedule'] as const satisfies readonly StreamType[];
-// Fails to compile if a StreamType is added without being listed above.
-const everyStreamTypeListed: [Exclude<StreamType, (typeof REPUBLISH_STREAM_TYPES)[number]>] extends [never] ? true : false = true;
-void everyStreamTypeListed;
+/** The stream types a selection may name: every stream type of the store. */
+export const REPUBLISH_STREAM_TYPES = STREAM_TYPES;
 
 /** An instant: a Date, or an ISO 8601 string with a date and, if it has a time, a zone (`Z` or `±hh:mm`). */
 export type Instant = Date | string;

@@ -28,9 +28,10 @@ import type { RepoConfigInput } from '../../repos/repo/repo-config';
 import { repoConfigForTasks, repoDecider, type RepoEventType } from '../../repos/repo/repo-decider';
 import { fold } from '../../kernel/decider';
 import { createSessionService } from '../../tasks/session/service';
-import { loadTask } from '../../tasks/session/streams';
-import { recordSessionReport } from '../../tasks/session-monitor/session-report';
+import { loadAggregate } from '../../kernel/load-aggregate';
 import { taskDecider } from '../../tasks/task/task-decider';
+import { taskStream } from '../../streams';
+import { recordSessionReport } from '../../tasks/session-monitor/session-report';
 import { TERMINAL_EVENT_STATUS, type TaskState } from '../../tasks/task/task-state';
 import { admissionPolicy, type AdmissionPolicyOverrides } from '../../users/user/admission-policy';
 import type { WatchdogConfig } from '../../tasks/watchdog/config';
@@ -216,7 +217,7 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
       if (!event) throw new Error(`no ${type} in task ${taskId}`);
       return event;
     },
-    task: (taskId) => loadTask(store, taskId),
+    task: (taskId) => loadAggregate(store, taskStream(taskId), taskDecider),
     async deliver(event) {
       for (const name of ROUTES[event.type] ?? []) await services[name].onEvent?.(event, ctx);
     },

@@ -7,7 +7,9 @@
  * task's idempotency key. Ignored deliveries answer 202 with the reason.
  */
 import { signatureMatches } from '../../kernel/hmac-signature';
-import { loadRepo } from '../../tasks/session/streams';
+import { loadAggregate } from '../../kernel/load-aggregate';
+import { repoDecider } from '../../repos/repo/repo-decider';
+import { repoStream } from '../../streams';
 import { ApiError } from '../errors';
 import { jsonBody, type ApiResponse } from '../http';
 import { knownParams } from '../params';
@@ -19,7 +21,7 @@ const DELIVERY = /^[A-Za-z0-9-]{1,100}$/;
 
 async function triggerLabelOf(ctx: RouteContext, repo: unknown): Promise<string | null> {
   if (typeof repo !== 'string' || !/^[A-Za-z0-9._-]+\/[A-Za-z0-9._-]+$/.test(repo)) return null;
-  const state = await loadRepo(ctx.deps.store, repo);
+  const state = await loadAggregate(ctx.deps.store, repoStream(repo), repoDecider);
   return state.status === 'ONBOARDED' && state.config ? state.config.triggerLabel : null;
 }
 

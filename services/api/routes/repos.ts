@@ -9,7 +9,9 @@ import type { OnboardRepoRequest } from '../../../schemas/generated/api/OnboardR
 import type { RepoConfigInput } from '../../repos/repo/repo-config';
 import type { RepoState } from '../../repos/repo/repo-decider';
 import { onboardRepo } from '../../repos/repo/onboard-repo';
-import { loadRepo } from '../../tasks/session/streams';
+import { loadAggregate } from '../../kernel/load-aggregate';
+import { repoDecider } from '../../repos/repo/repo-decider';
+import { repoStream } from '../../streams';
 import { actorOf } from '../commands';
 import { jsonBody, type ApiResponse } from '../http';
 import { knownParams } from '../params';
@@ -24,7 +26,7 @@ async function list(ctx: RouteContext): Promise<ApiResponse> {
   knownParams(ctx.request.query, []);
   const repos: RepoState[] = [];
   for await (const ref of ctx.deps.store.listStreams('Repo')) {
-    const state = await loadRepo(ctx.deps.store, ref.id);
+    const state = await loadAggregate(ctx.deps.store, repoStream(ref.id), repoDecider);
     if (state.status === 'ONBOARDED') repos.push(state);
   }
   repos.sort((a, b) => (a.repo ?? '').localeCompare(b.repo ?? ''));
@@ -35,7 +37,7 @@ async function onboard(ctx: RouteContext): Promise<ApiResponse> {
   knownParams(ctx.request.query, []);
   const body = validateBody<OnboardRepoRequest>('OnboardRepoRequest', jsonBody(ctx.request));
   const result = await onboardRepo(ctx.deps.store, body.repo, (body.config ?? {}) as RepoConfigInput, { causationId: ctx.request.requestId, actor: actorOf(ctx), now: ctx.deps.now() });
-  const state = await loadRepo(ctx.deps.store, body.repo);
+  const state = await loadAggregate(ctx.deps.store, repoStream(body.repo), repoDecider);
   ctx.deps.logger.info('repository onboarded', { repo: body.repo, changed: result.status === 'appended', userId: ctx.principal.userId });
   return { status: result.status === 'appended' ? 201 : 200, body: { data: repoItem(state) } };
 }

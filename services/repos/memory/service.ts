@@ -7,7 +7,9 @@
 import type { ServiceHandlers } from '../../kernel/consumer';
 import type { ServiceDeps } from '../../deps';
 import { MEMORY_EXTRA, type MemoryStore } from '../../tasks/hydration/memory-store';
-import { loadTask } from '../../tasks/session/streams';
+import { loadAggregate } from '../../kernel/load-aggregate';
+import { taskDecider } from '../../tasks/task/task-decider';
+import { taskStream } from '../../streams';
 import { TERMINAL_EVENT_STATUS } from '../../tasks/task/task-state';
 import { taskEpisode } from './task-episode';
 
@@ -22,7 +24,7 @@ export function createMemoryService(deps: ServiceDeps): ServiceHandlers {
         ctx.logger.debug('no memory store: episode not kept', { taskId: event.stream.id });
         return;
       }
-      const task = await loadTask(deps.store, event.stream.id);
+      const task = await loadAggregate(deps.store, taskStream(event.stream.id), taskDecider);
       const episode = task.status === null ? null : taskEpisode(task);
       if (!episode) {
         ctx.logger.warn('terminal event but the task has no outcome; no episode', { taskId: event.stream.id, eventType: event.type });

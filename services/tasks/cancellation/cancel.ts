@@ -10,8 +10,9 @@ import { handleCommand, type CommandContext } from '../../kernel/command-handler
 import type { Logger } from '../../kernel/logger';
 import type { ServiceDeps } from '../../deps';
 import { cancelDeadline } from '../session/deadline';
-import { loadTask, taskStream } from '../session/streams';
+import { loadAggregate } from '../../kernel/load-aggregate';
 import { taskDecider } from '../task/task-decider';
+import { taskStream } from '../../streams';
 
 export type CancellationOutcome =
   | { readonly status: 'cancelled'; readonly sessionId: string }
@@ -25,7 +26,7 @@ export async function completeCancellation(
   context: CommandContext,
   logger: Pick<Logger, 'info'>,
 ): Promise<CancellationOutcome> {
-  const task = await loadTask(deps.store, taskId);
+  const task = await loadAggregate(deps.store, taskStream(taskId), taskDecider);
   if (task.status === null) return { status: 'skipped', reason: 'the task does not exist' };
   if (task.status === 'RUNNING' && task.cancelRequested && task.session !== null) {
     const compute = deps.compute(task.session.computeType);

@@ -9,8 +9,9 @@ import { handleCommand, type CommandContext } from '../../kernel/command-handler
 import type { Logger } from '../../kernel/logger';
 import type { ServiceDeps } from '../../deps';
 import { cancelDeadline } from '../session/deadline';
-import { loadTask, taskStream } from '../session/streams';
+import { loadAggregate } from '../../kernel/load-aggregate';
 import { taskDecider } from '../task/task-decider';
+import { taskStream } from '../../streams';
 import { isTerminal, type TaskStatus } from '../task/task-state';
 
 export type FinalizeOutcome =
@@ -20,7 +21,7 @@ export type FinalizeOutcome =
 export type FinalizerDeps = Pick<ServiceDeps, 'store' | 'git' | 'scheduler'>;
 
 export async function finalizeTask(deps: FinalizerDeps, taskId: string, context: CommandContext, logger: Pick<Logger, 'info'>): Promise<FinalizeOutcome> {
-  const task = await loadTask(deps.store, taskId);
+  const task = await loadAggregate(deps.store, taskStream(taskId), taskDecider);
   if (task.status === null) return { status: 'skipped', reason: 'the task does not exist' };
   if (task.status !== 'FINALIZING') {
     if (isTerminal(task.status)) await cancelDeadline(deps.scheduler, taskId);

@@ -10,8 +10,10 @@
 import { handleCommand, type CommandContext } from '../../kernel/command-handler';
 import type { Logger } from '../../kernel/logger';
 import type { ServiceDeps } from '../../deps';
-import { loadRepoConfig, loadTask, taskStream } from '../session/streams';
+import { loadAggregate } from '../../kernel/load-aggregate';
 import { taskDecider } from '../task/task-decider';
+import { loadRepoConfig } from '../../repos/repo/load-repo-config';
+import { taskStream } from '../../streams';
 import { BasicContextSource } from './basic-context-source';
 import { MEMORY_EXTRA, type MemoryStore } from './memory-store';
 import { SCREENING_EXTRA, type Screening } from './screening';
@@ -50,7 +52,7 @@ export async function hydrateTask(
   context: CommandContext,
   logger: Pick<Logger, 'info' | 'warn'>,
 ): Promise<HydrationOutcome> {
-  const task = await loadTask(deps.store, taskId);
+  const task = await loadAggregate(deps.store, taskStream(taskId), taskDecider);
   if (task.status === null) return { status: 'skipped', reason: 'the task does not exist' };
   if (task.status !== 'HYDRATING') return { status: 'skipped', reason: `the task is ${task.status}` };
   if (task.hydrated) return { status: 'skipped', reason: 'the context is already hydrated' };

@@ -17,6 +17,7 @@ import { isDomainError } from '../../kernel/errors';
 import type { Logger } from '../../kernel/logger';
 import type { ServiceDeps } from '../../deps';
 import { taskDecider } from '../task/task-decider';
+import { taskStream } from '../../streams';
 
 /** The agent's final report: the data of SessionEnded plus the task it belongs to. */
 export interface SessionReport extends SessionEnded {
@@ -48,7 +49,7 @@ export async function recordSessionReport(
     now: deps.now(),
   };
   try {
-    const result = await handleCommand(deps.store, taskDecider, { type: 'Task', id: taskId }, { type: 'EndSession', ...ended }, context);
+    const result = await handleCommand(deps.store, taskDecider, taskStream(taskId), { type: 'EndSession', ...ended }, context);
     if (result.status === 'noop') {
       const task = result.result;
       if (task.status !== null && task.report?.sessionId === report.sessionId) return { status: 'duplicate' };

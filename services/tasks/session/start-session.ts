@@ -23,7 +23,9 @@ import { taskDecider } from '../task/task-decider';
 import { isTerminal } from '../task/task-state';
 import { isPermanentStartError } from './compute-errors';
 import { scheduleDeadline } from './deadline';
-import { loadRepoConfig, loadTask, taskStream } from './streams';
+import { loadAggregate } from '../../kernel/load-aggregate';
+import { loadRepoConfig } from '../../repos/repo/load-repo-config';
+import { taskStream } from '../../streams';
 
 /** The one session of a task, named before it starts. */
 export const sessionIdFor = (taskId: string): string => `s-${taskId}-1`;
@@ -39,7 +41,7 @@ export type SessionDeps = Pick<ServiceDeps, 'store' | 'compute' | 'scheduler'>;
 type Log = Pick<Logger, 'info' | 'warn'>;
 
 export async function startTaskSession(deps: SessionDeps, taskId: string, context: CommandContext, logger: Log): Promise<StartOutcome> {
-  const task = await loadTask(deps.store, taskId);
+  const task = await loadAggregate(deps.store, taskStream(taskId), taskDecider);
   if (task.status === null) return { status: 'skipped', reason: 'the task does not exist' };
   if (task.status === 'RUNNING' && task.session !== null) {
     await scheduleDeadline(deps.scheduler, taskId, task.session);

@@ -1,11 +1,14 @@
 /**
  * Property: whatever commands arrive, in whatever order (valid or not, repeated or not), the events
  * the Task decider produces only move the task along the allowed lifecycle graph, never out of a
- * terminal state, always fit their schemas, and a command applied twice has no second effect.
+ * terminal state, always fit their schemas, a command applied twice has no second effect, and the
+ * task view (folded from the same events) always shows the aggregate's status.
  */
 import fc from 'fast-check';
 import { isDomainError } from '../../kernel/errors';
-import type { FoldableEvent } from '../../kernel/envelope';
+import type { EventEnvelope, FoldableEvent } from '../../kernel/envelope';
+import type { TaskView } from '../../../projections/task-view/task-view';
+import { evolveTaskView } from '../../../projections/task-view/task-view-projection';
 import { validateEventData } from '../../kernel/validation';
 import type { TaskCommand } from './task-commands';
 import { taskDecider } from './task-decider';
@@ -153,6 +156,8 @@ describe('Task decider properties', () => {
     fc.assert(
       fc.property(fc.array(step, { minLength: 1, maxLength: 30 }), (steps) => {
         let state = taskDecider.initialState();
+        // The task view folds the same events with the same transition table: same status, always.
+        let view: TaskView | null = null;
         let count = 0;
         for (const s of steps) {
           const c = s.kind === 'any' ? s.command : progress(state, s.pick);
@@ -162,8 +167,11 @@ describe('Task decider properties', () => {
           for (const e of events) {
             validateEventData(e.type, e.data);
             const from = state.status;
-            state = taskDecider.evolve(state, foldable(e, count++));
+            const event = foldable(e, count++);
+            state = taskDecider.evolve(state, event);
+            view = evolveTaskView(view, event as unknown as EventEnvelope<TaskEventType>);
             const to = state.status;
+            if (view?.status !== to) throw new Error(`${e.type}: the task is ${to} but its view says ${view?.status}`);
             if (to === null) throw new Error(`${e.type} left the task without a status`);
             const allowed =
               from === to

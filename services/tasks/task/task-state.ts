@@ -79,13 +79,39 @@ export const TASK_EVENT_TYPES = [
   'NudgeReceived',
 ] as const satisfies readonly TaskEventType[];
 
-/** Events that end a task, with the status they end it in. */
-export const TERMINAL_EVENT_STATUS = {
+/**
+ * The task-status transition table: the status each event moves a task to; null when the event
+ * records a fact and the status stays. The Task aggregate and the task view both fold with it, so
+ * the two cannot disagree on where an event leads (which commands may cause the event, from which
+ * status, is the decider's job).
+ */
+export const STATUS_AFTER_EVENT = {
+  TaskSubmitted: 'SUBMITTED',
+  TaskQueued: 'QUEUED',
+  TaskAdmitted: 'HYDRATING',
+  ContextHydrated: null,
+  HydrationFailed: null,
+  SessionStarted: 'RUNNING',
+  SessionEnded: 'FINALIZING',
   TaskCompleted: 'COMPLETED',
   TaskFailed: 'FAILED',
+  TaskCancellationRequested: null,
   TaskCancelled: 'CANCELLED',
   TaskTimedOut: 'TIMED_OUT',
-} as const satisfies Record<string, TerminalStatus>;
+  NudgeReceived: null,
+} as const satisfies Record<TaskEventType, TaskStatus | null>;
+
+/** The status after `eventType`, from `status`. */
+export function statusAfter(status: TaskStatus, eventType: TaskEventType): TaskStatus {
+  return STATUS_AFTER_EVENT[eventType] ?? status;
+}
+
+type TerminalEventType = { [E in TaskEventType]: (typeof STATUS_AFTER_EVENT)[E] extends TerminalStatus ? E : never }[TaskEventType];
+
+/** Events that end a task, with the status they end it in (from the transition table). */
+export const TERMINAL_EVENT_STATUS = Object.fromEntries(
+  Object.entries(STATUS_AFTER_EVENT).filter(([, status]) => status !== null && (TERMINAL_STATUSES as readonly string[]).includes(status)),
+) as { readonly [E in TerminalEventType]: (typeof STATUS_AFTER_EVENT)[E] };
 
 export type TaskEvent = DomainEvent<TaskEventType>;
 
@@ -146,7 +172,7 @@ export function evolveTask(state: TaskState, event: FoldableEvent<TaskEventType>
     if (state.status !== null) return state; // a stream has one TaskSubmitted; a second one changes nothing
     const d = event.data;
     return {
-      status: 'SUBMITTED',
+      status: STATUS_AFTER_EVENT.TaskSubmitted,
       taskId: d.taskId,
       userId: d.userId,
       repo: d.repo,
@@ -181,24 +207,24 @@ export function evolveTask(state: TaskState, event: FoldableEvent<TaskEventType>
     throw new Error(`corrupt Task stream: ${event.type} (sequence ${event.sequence ?? '?'}) comes before TaskSubmitted`);
   }
   const at = event.occurredAt;
-  const task: Task = { ...state, updatedAt: at };
+  const task: Task = { ...state, status: statusAfter(state.status, event.type), updatedAt: at };
   switch (event.type) {
     case 'TaskQueued':
-      return { ...task, status: 'QUEUED', queuedAt: at, queuePosition: event.data.position };
+      return { ...task, queuedAt: at, queuePosition: event.data.position };
     case 'TaskAdmitted':
-      return { ...task, status: 'HYDRATING', admittedAt: at, admittedFromQueue: event.data.fromQueue, queuePosition: null };
+      return { ...task, admittedAt: at, admittedFromQueue: event.data.fromQueue, queuePosition: null };
     case 'ContextHydrated':
       return { ...task, hydrated: true, hydration: event.data };
     case 'HydrationFailed':
       return { ...task, hydrationFailure: event.data };
     case 'SessionStarted':
-      return { ...task, status: 'RUNNING', session: { ...event.data, startedAt: at } };
+      return { ...task, session: { ...event.data, startedAt: at } };
     case 'SessionEnded':
-      return { ...task, status: 'FINALIZING', report: { ...event.data, endedAt: at } };
+      return { ...task, report: { ...event.data, endedAt: at } };
     case 'TaskCompleted':
-      return { ...task, status: 'COMPLETED', outcome: completed(event.data), endedAt: at };
+      return { ...task, outcome: completed(event.data), endedAt: at };
     case 'TaskFailed':
-      return { ...task, status: 'FAILED', outcome: { status: 'FAILED', code: event.data.code, reason: event.data.reason }, endedAt: at };
+      return { ...task, outcome: { status: 'FAILED', code: event.data.code, reason: event.data.reason }, endedAt: at };
     case 'TaskCancellationRequested':
       return {
         ...task,
@@ -208,13 +234,12 @@ export function evolveTask(state: TaskState, event: FoldableEvent<TaskEventType>
     case 'TaskCancelled':
       return {
         ...task,
-        status: 'CANCELLED',
         queuePosition: null,
         outcome: { status: 'CANCELLED', previousStatus: event.data.previousStatus },
         endedAt: at,
       };
     case 'TaskTimedOut':
-      return { ...task, status: 'TIMED_OUT', outcome: { status: 'TIMED_OUT', deadlineAt: event.data.deadlineAt }, endedAt: at };
+      return { ...task, outcome: { status: 'TIMED_OUT', deadlineAt: event.data.deadlineAt }, endedAt: at };
     case 'NudgeReceived':
       return { ...state, nudgeIds: [...state.nudgeIds, event.data.nudgeId] }; // not `task`: updatedAt stays (see above)
     default:

@@ -6,8 +6,9 @@
  */
 import { handleCommand } from '../../kernel/command-handler';
 import type { SessionDeadlineDetail } from '../session/deadline';
-import { loadTask, taskStream } from '../session/streams';
+import { loadAggregate } from '../../kernel/load-aggregate';
 import { taskDecider } from '../task/task-decider';
+import { taskStream } from '../../streams';
 import type { Task } from '../task/task-state';
 import { commandContext, errorMessage, logAction, type WatchdogAction, type WatchdogContext } from './actions';
 
@@ -16,7 +17,7 @@ const EARLY_TOLERANCE_MS = 1000;
 
 export async function handleDeadline(ctx: WatchdogContext, detail: SessionDeadlineDetail): Promise<WatchdogAction | null> {
   const { deps, logger } = ctx;
-  const task = await loadTask(deps.store, detail.taskId);
+  const task = await loadAggregate(deps.store, taskStream(detail.taskId), taskDecider);
   if (task.status === null) {
     logger.warn('deadline for an unknown task; ignored', { taskId: detail.taskId, sessionId: detail.sessionId });
     return null;

@@ -19,21 +19,19 @@
  *               queued tasks past the queue's maximum age → FAILED QUEUE_TIMEOUT (expireQueue)
  */
 import { expireQueue, releaseSlot, requestAdmission } from '../../users/admission/admission';
-import { userStream } from '../../streams';
 import { completeCancellation } from '../cancellation/cancel';
 import { finalizeTask } from '../finalizer/finalize';
 import { handleCommand } from '../../kernel/command-handler';
-import { fold } from '../../kernel/decider';
-import type { FoldableEvent } from '../../kernel/envelope';
 import { contextSourceOf, hydrateTask } from '../hydration/hydrate-task';
 import { cancelDeadline } from '../session/deadline';
 import { sessionIdFor, startTaskSession } from '../session/start-session';
-import { loadRepoConfig, loadTask, taskStream } from '../session/streams';
+import { loadAggregate } from '../../kernel/load-aggregate';
+import { loadRepoConfig } from '../../repos/repo/load-repo-config';
+import { taskStream, userStream } from '../../streams';
 import type { TaskFailed } from '../../../schemas/generated/events/TaskFailed.v1';
 import { taskDecider } from '../task/task-decider';
 import { isTerminal, type Task, type TerminalStatus } from '../task/task-state';
 import { userDecider } from '../../users/user/user-decider';
-import type { UserEventType } from '../../users/user/user-state';
 import { ageMs, commandContext, errorMessage, formatSeconds, logAction, type WatchdogAction, type WatchdogActionKind, type WatchdogContext } from './actions';
 import type { WatchdogConfig } from './config';
 import { timeOutTask } from './deadline';
@@ -231,11 +229,11 @@ export async function checkFinalizing(ctx: WatchdogContext, config: WatchdogConf
 export async function checkUserQueue(ctx: WatchdogContext, config: WatchdogConfig, userId: string): Promise<WatchdogAction[]> {
   const { store, admission } = ctx.deps;
   const actions: WatchdogAction[] = [];
-  const user = fold(userDecider, (await store.readStream(userStream(userId))) as unknown as FoldableEvent<UserEventType>[]);
+  const user = (await loadAggregate(store, userStream(userId), userDecider));
 
   // Slots held by tasks that ended: their release was lost. Releasing admits from the queue.
   for (const taskId of user.active) {
-    const task = await loadTask(store, taskId);
+    const task = await loadAggregate(store, taskStream(taskId), taskDecider);
     if (task.status === null || !isTerminal(task.status) || ageMs(ctx.now, task.endedAt) < config.staleSlotAfterSec * SEC) continue;
     const reason = `task ${taskId} ended (${task.status}) at ${task.endedAt} but still holds a slot of user ${userId}; releasing it admits the next queued task`;
     const { action } = await redrive(ctx, task, 'release-slot', reason, async () =>
@@ -246,7 +244,7 @@ export async function checkUserQueue(ctx: WatchdogContext, config: WatchdogConfi
 
   // Queued past the maximum age → dequeued, and each such task fails QUEUE_TIMEOUT.
   const queue = actions.some((a) => a.result === 'done')
-    ? fold(userDecider, (await store.readStream(userStream(userId))) as unknown as FoldableEvent<UserEventType>[]).queue
+    ? (await loadAggregate(store, userStream(userId), userDecider)).queue
     : user.queue;
   const expired = queue.filter((q) => ageMs(ctx.now, q.enqueuedAt) > admission.queueMaxAgeMs);
   if (expired.length === 0) return actions;

@@ -10,7 +10,9 @@
  */
 import type { ConcurrencyViewStore } from '../../../projections/concurrency-view/concurrency-view';
 import type { TaskViewStore } from '../../../projections/task-view/task-view';
-import { loadTask } from '../session/streams';
+import { loadAggregate } from '../../kernel/load-aggregate';
+import { taskDecider } from '../task/task-decider';
+import { taskStream } from '../../streams';
 import type { ActiveStatus } from '../task/task-state';
 import { errorMessage, type WatchdogAction, type WatchdogContext } from './actions';
 import type { WatchdogConfig } from './config';
@@ -64,7 +66,7 @@ export async function sweep(ctx: WatchdogContext, config: WatchdogConfig): Promi
         }
         seen.add(view.taskId);
         try {
-          const task = await loadTask(ctx.deps.store, view.taskId);
+          const task = await loadAggregate(ctx.deps.store, taskStream(view.taskId), taskDecider);
           examined += 1;
           if (task.status === null) continue;
           switch (task.status) {
