@@ -76,8 +76,8 @@ import {
   EVENT_TABLE_SK,
   EVENT_TABLE_TIMESTAMP_KEY,
 } from '@castore/event-storage-adapter-dynamodb';
-import { localClientConfig, localDynamoClient, LOCAL_CREDENTIALS, LOCAL_REGION } from '../local/dynamodb-local/client';
-import { createTables } from '../local/dynamodb-local/create-tables';
+import { localClientConfig, localDynamoClient, LOCAL_CREDENTIALS, LOCAL_REGION } from '../services/adapters/aws/dynamodb-client';
+import { createTables } from '../services/kernel/create-tables';
 import { startDynamoDbLocal, type DynamoDbLocal } from '../local/dynamodb-local/launcher';
 import { DynamoDbEventStore } from '../services/kernel/dynamodb-event-store';
 import type { EventEnvelope, PendingEvent, StreamRef } from '../services/kernel/envelope';

@@ -4,8 +4,8 @@
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { parseArgs } from 'node:util';
-import { localDynamoClient } from '../local/dynamodb-local/client';
-import { createTables } from '../local/dynamodb-local/create-tables';
+import { localDynamoClient } from '../services/adapters/aws/dynamodb-client';
+import { createTables } from '../services/kernel/create-tables';
 import { DynamoDbEventStore } from '../services/kernel/dynamodb-event-store';
 import { EVENTS_TABLE, tableName, type TableDefinition } from '../services/kernel/tables';
 import { concurrencyViewProjection } from './concurrency-view/concurrency-view-projection';

@@ -4,7 +4,7 @@
  * the API's rate-limit counters. The
  * DynamoDB Local harness creates these; the CDK app creates the cloud ones from the same list.
  */
-import { SCHEDULES_TABLE } from '../local/scheduler/tables';
+import { SCHEDULES_TABLE } from './adapters/scheduler/schedules-table';
 import { VIEW_TABLES } from '../projections/tables';
 import { PROGRESS_TABLES } from '../projections/progress-view/tables';
 import { MEMORY_TABLES } from './adapters/memory/tables';

@@ -19,7 +19,7 @@
  * - `close()` stops the timers and flushes what is left (bounded by `closeTimeoutMs`); it never throws.
  */
 import { KinesisClient, PutRecordsCommand, type PutRecordsCommandOutput } from '@aws-sdk/client-kinesis';
-import { kinesisClient } from '../../local/kinesis/client';
+import { kinesisClient } from '../../services/adapters/aws/kinesis-client';
 import type { FinalReport, ProgressEvent, SessionPayload, TelemetryRecord } from '../contracts';
 
 /** What the publisher needs of a Kinesis client (a KinesisClient, or a test wrapper around one). */

@@ -5,8 +5,8 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { ALL_TABLES } from '../../services/tables';
-import { localDynamoClient } from './client';
-import { createTables } from './create-tables';
+import { localDynamoClient } from '../../services/adapters/aws/dynamodb-client';
+import { createTables } from '../../services/kernel/create-tables';
 import { startDynamoDbLocal } from './launcher';
 
 const USAGE = `Usage: npm run dynamodb:local -- [--port N] [--db-path DIR | --in-memory]

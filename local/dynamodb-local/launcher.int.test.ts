@@ -9,8 +9,8 @@ import path from 'node:path';
 import { DescribeTableCommand, PutItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ALL_TABLES } from '../../services/tables';
 import { EVENTS_TABLE, tableName } from '../../services/kernel/tables';
-import { localDynamoClient } from './client';
-import { createTables } from './create-tables';
+import { localDynamoClient } from '../../services/adapters/aws/dynamodb-client';
+import { createTables } from '../../services/kernel/create-tables';
 import { startDynamoDbLocal, type DynamoDbLocal } from './launcher';
 
 const PREFIX = 'it';

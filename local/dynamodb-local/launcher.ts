@@ -7,7 +7,7 @@ import { accessSync, constants, mkdirSync, statSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
-import { localClientConfig } from './client';
+import { localClientConfig } from '../../services/adapters/aws/dynamodb-client';
 import { ensureEmulator, JAR, NATIVE_LIBS } from './emulator';
 
 export interface StartOptions {

@@ -1,7 +1,7 @@
 /**
  * kinesalite (the Kinesis API on one machine) run in-process, plus the two helpers every local user
- * of the telemetry stream needs: `kinesisClient(endpoint)` (re-exported from ./client, the one place
- * that builds a local Kinesis client) and `ensureStream` (create if missing, wait until ACTIVE).
+ * of the telemetry stream needs: `kinesisClient(endpoint)` (re-exported from services/adapters/aws/kinesis-client.ts, the one place
+ * that builds a Kinesis client for an endpoint) and `ensureStream` (create if missing, wait until ACTIVE).
  *
  *   const kinesis = await startKinesalite({ path: '.abca/kinesis' });   // or in memory
  *   const client = kinesisClient(kinesis.endpoint);
@@ -17,7 +17,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { CreateStreamCommand, DescribeStreamSummaryCommand, type KinesisClient } from '@aws-sdk/client-kinesis';
 
-export { kinesisClient, type LocalKinesisClientOptions } from './client';
+export { kinesisClient, type LocalKinesisClientOptions } from '../../services/adapters/aws/kinesis-client';
 
 export interface KinesaliteOptions {
   /** Fixed port; the system picks a free one when omitted (0). */

@@ -8,7 +8,7 @@ import type { EventBridgeEvent } from '../eventbridge/model';
 import { startTestBus, waitFor } from '../eventbridge/testing/harness';
 import { createIsolatedTables, type IsolatedTables } from '../../test/support/dynamo';
 import { LocalScheduler, type DueSchedule, type LocalSchedulerOptions } from './local-scheduler';
-import { SCHEDULES_TABLE } from './tables';
+import { SCHEDULES_TABLE } from '../../services/adapters/scheduler/schedules-table';
 
 let tables: IsolatedTables;
 const schedulers: LocalScheduler[] = [];

@@ -23,7 +23,7 @@ import {
 import { PutEventsCommand, type EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { randomUUID } from 'node:crypto';
 import type { ScheduledEvent, Scheduler } from '../../services/ports/scheduler';
-import { DUE_BUCKET, SCHEDULE_ITEM, SCHEDULES_TABLE } from './tables';
+import { DUE_BUCKET, SCHEDULE_ITEM, SCHEDULES_TABLE } from '../../services/adapters/scheduler/schedules-table';
 
 /** A schedule that came due, as it is handed to a publish function. */
 export interface DueSchedule extends ScheduledEvent {

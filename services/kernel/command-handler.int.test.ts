@@ -3,8 +3,8 @@
  * decided on what the others wrote (re-read and re-decide on conflict); multi-stream commands
  * land atomically; a command that decides nothing writes nothing.
  */
-import { localDynamoClient } from '../../local/dynamodb-local/client';
-import { createTables } from '../../local/dynamodb-local/create-tables';
+import { localDynamoClient } from '../adapters/aws/dynamodb-client';
+import { createTables } from './create-tables';
 import { ConcurrencyError, handleCommand, runCommand, type CommandContext } from './command-handler';
 import type { Decider } from './decider';
 import { DynamoDbEventStore } from './dynamodb-event-store';

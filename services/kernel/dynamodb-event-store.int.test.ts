@@ -2,8 +2,8 @@
  * The DynamoDB event store against a real DynamoDB Local (started by the jest global setup).
  * Each test file gets its own tables under a random prefix.
  */
-import { localDynamoClient } from '../../local/dynamodb-local/client';
-import { createTables } from '../../local/dynamodb-local/create-tables';
+import { localDynamoClient } from '../adapters/aws/dynamodb-client';
+import { createTables } from './create-tables';
 import { DynamoDbEventStore } from './dynamodb-event-store';
 import type { StreamRef } from './envelope';
 import { EventValidationError } from './validation';

@@ -3,7 +3,7 @@
  * per successful batch; a failing bus makes the poller retry from the first unpublished record,
  * and a restarted poller resumes from its durable checkpoint.
  */
-import { localDynamoStreamsClient } from '../../local/dynamodb-local/client';
+import { localDynamoStreamsClient } from '../adapters/aws/dynamodb-client';
 import { DynamoDbCheckpointStore } from '../../local/streams/checkpoints';
 import { startDynamoStreamPoller, type StreamPoller } from '../../local/streams/dynamodb-stream-poller';
 import { createIsolatedTables, testEndpoint, type IsolatedTables } from '../../test/support/dynamo';

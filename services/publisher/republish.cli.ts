@@ -8,7 +8,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import { LOCAL_CREDENTIALS, LOCAL_REGION, localDynamoClient } from '../../local/dynamodb-local/client';
+import { LOCAL_CREDENTIALS, LOCAL_REGION, localDynamoClient } from '../adapters/aws/dynamodb-client';
 import { DynamoDbEventStore } from '../kernel/dynamodb-event-store';
 import { parseStreamKey, streamKey, type StreamRef, type StreamType } from '../kernel/envelope';
 import type { EventBus } from '../kernel/event-bus';

@@ -16,7 +16,7 @@ import { DynamoDbEventStore } from '../../services/kernel/dynamodb-event-store';
 import { EVENTS_TABLE, tableName } from '../../services/kernel/tables';
 import { onboardRepo } from '../../services/repos/repo/onboard-repo';
 import { submitTask } from '../../services/tasks/task/submit-task';
-import { createTables } from '../../local/dynamodb-local/create-tables';
+import { createTables } from '../../services/kernel/create-tables';
 import { ALL_TABLES } from '../../services/tables';
 import { testDynamoClient, uniquePrefix, testEndpoint } from '../support/dynamo';
 import { TEST_REPO, waitUntil } from '../support/platform';

@@ -4,8 +4,8 @@
  * An endpoint already in DYNAMODB_ENDPOINT (e.g. `npm run dynamodb:local`) is reused instead.
  */
 import { ALL_TABLES } from '../../services/tables';
-import { localDynamoClient } from '../../local/dynamodb-local/client';
-import { createTables } from '../../local/dynamodb-local/create-tables';
+import { localDynamoClient } from '../../services/adapters/aws/dynamodb-client';
+import { createTables } from '../../services/kernel/create-tables';
 import { startDynamoDbLocal, type DynamoDbLocal } from '../../local/dynamodb-local/launcher';
 
 export const TEST_TABLE_PREFIX = 'test';

@@ -6,8 +6,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import { DeleteTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { localDynamoClient } from '../../local/dynamodb-local/client';
-import { createTables } from '../../local/dynamodb-local/create-tables';
+import { localDynamoClient } from '../../services/adapters/aws/dynamodb-client';
+import { createTables } from '../../services/kernel/create-tables';
 import { ALL_TABLES } from '../../services/tables';
 import { tableName, type TableDefinition } from '../../services/kernel/tables';
 

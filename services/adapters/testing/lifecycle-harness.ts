@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ulid } from 'ulid';
-import { SCHEDULES_TABLE } from '../../../local/scheduler/tables';
+import { SCHEDULES_TABLE } from '../scheduler/schedules-table';
 import { LocalScheduler, type DueSchedule } from '../../../local/scheduler/local-scheduler';
 import { createIsolatedTables, type IsolatedTables } from '../../../test/support/dynamo';
 import { createAdmissionService } from '../../users/admission/service';

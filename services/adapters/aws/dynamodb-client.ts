@@ -1,14 +1,15 @@
 /**
- * The one place that builds AWS SDK clients for a local DynamoDB endpoint. DynamoDB Local ignores
- * signatures but still needs credentials and a region to sign with; fixed values keep every
- * client on the same tables even if an instance runs without `-sharedDb` (which keys its data by
- * access key and region).
+ * The one place that builds DynamoDB (and DynamoDB Streams) clients for an explicit endpoint:
+ * DynamoDB Local under the embedded platform and the tests, and the operator CLIs (rebuild:views,
+ * republish) pointed at one. Such endpoints ignore signatures; the fixed region and credentials
+ * (./local-endpoint.ts) keep every client on the same tables. Against AWS itself, build a plain
+ * `new DynamoDBClient({})` (default credential chain and region) instead.
  */
 import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
+import { LOCAL_CREDENTIALS, LOCAL_REGION } from './local-endpoint';
 
-export const LOCAL_REGION = 'us-east-1';
-export const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' } as const;
+export { LOCAL_CREDENTIALS, LOCAL_REGION };
 
 /** Client settings for a local endpoint: a few retries, a quick connect timeout (a dead endpoint fails fast) and a request timeout that throws (a stuck one cannot hang a caller). */
 export function localClientConfig(endpoint: string) {

@@ -1,10 +1,13 @@
 /**
- * The table of the local scheduler (one machine's stand-in for EventBridge Scheduler): one item per
- * named one-time schedule. The sparse `due` index (every item has `bucket = "due"` and `dueAt` in
- * epoch milliseconds) lets the tick loop ask for "everything due by now" with one Query.
- * The lead adds it to ALL_TABLES; tests create it with `createIsolatedTables([SCHEDULES_TABLE])`.
+ * The schedules table of the Scheduler port on one machine (local/scheduler/local-scheduler.ts, the
+ * stand-in for EventBridge Scheduler): one item per named one-time schedule. The sparse `due` index
+ * (every item has `bucket = "due"` and `dueAt` in epoch milliseconds) lets the tick loop ask for
+ * "everything due by now" with one Query. A table definition is product data (it joins ALL_TABLES in
+ * services/tables.ts, beside the adapter for AWS in ./eventbridge-scheduler.ts), so it lives here and
+ * not in local/; `localOnly` keeps it out of the CDK app. Tests create it with
+ * `createIsolatedTables([SCHEDULES_TABLE])`.
  */
-import type { TableDefinition } from '../../services/kernel/tables';
+import type { TableDefinition } from '../../kernel/tables';
 
 export const SCHEDULES_TABLE = {
   id: 'Schedules',

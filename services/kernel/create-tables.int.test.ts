@@ -1,8 +1,8 @@
 /** createTables and the test isolation helpers, against the run's shared DynamoDB Local. */
 import { DescribeTimeToLiveCommand, GetItemCommand, ListTablesCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { createIsolatedTables, testDynamoClient, type IsolatedTables } from '../../test/support/dynamo';
-import { ALL_TABLES } from '../../services/tables';
-import { IDEMPOTENCY_TABLE } from '../../services/kernel/tables';
+import { ALL_TABLES } from '../tables';
+import { IDEMPOTENCY_TABLE } from './tables';
 import { createTables } from './create-tables';
 
 let a: IsolatedTables;

@@ -1,6 +1,7 @@
 /**
- * The one place that builds a Kinesis client for a local endpoint (kinesalite). Kept apart from
- * kinesalite.ts so that the agent can build its telemetry client without loading kinesalite.
+ * The one place that builds a Kinesis client for an explicit endpoint (kinesalite on one machine):
+ * the agent's telemetry publisher, the embedded platform and the tests. Product code, kept out of
+ * local/ (the agent image copies it: agent/image/Dockerfile); local/kinesis/kinesalite.ts re-exports it.
  *
  * kinesalite speaks HTTP/1.1 only: the current @aws-sdk/client-kinesis negotiates HTTP/2 by default
  * and fails against it (ERR_HTTP2_ERROR), so the client gets a plain NodeHttpHandler. kinesalite
@@ -8,7 +9,7 @@
  */
 import { KinesisClient, type KinesisClientConfig } from '@aws-sdk/client-kinesis';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
-import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../dynamodb-local/client';
+import { LOCAL_CREDENTIALS, LOCAL_REGION } from './local-endpoint';
 
 export interface LocalKinesisClientOptions {
   /** SDK attempts per call (default 3); callers with their own retry loop may want 1. */

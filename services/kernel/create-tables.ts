@@ -9,7 +9,7 @@ import {
   UpdateTimeToLiveCommand,
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
-import { toCreateTableInput, type TableDefinition } from '../../services/kernel/tables';
+import { toCreateTableInput, type TableDefinition } from './tables';
 
 const ACTIVE_TIMEOUT_MS = 60_000;
 
