@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { SessionPayload } from '../contracts';
 import { FileBlobReader } from '../adapters/blob-reader';
@@ -151,19 +152,20 @@ describe('runSession', () => {
 
   it('cancel: stops the harness, saves and pushes the work, opens no PR, and says it was stopped', async () => {
     const controller = new AbortController();
-    const started = Date.now();
+    // The cancel must land while the long step runs: after the agent's own commit (so the safety
+    // net adds exactly one commit for NOTES.md). A fixed pause after harness_started was not enough
+    // under load (the cancel arrived before the agent's commit: 1 commit instead of 2), so the step
+    // says when it runs and the test waits for that.
+    const running = path.join(origin.dir('markers'), 'long-step-running');
     const run = session(
-      { harness: trajectory([...FIX, { type: 'run', command: 'sleep 30' }, { type: 'write', path: 'never.txt', content: 'x' }]), verify: { build: [], test: ['sh check.sh'], lint: [], gating: 'strict' } },
+      { harness: trajectory([...FIX, { type: 'run', command: `touch '${running}'; sleep 30` }, { type: 'write', path: 'never.txt', content: 'x' }]), verify: { build: [], test: ['sh check.sh'], lint: [], gating: 'strict' } },
       { signal: controller.signal },
     );
-    const waitForHarness = async () => {
-      while (!telemetry.milestones().includes('harness_started')) await new Promise((r) => setTimeout(r, 20));
-    };
-    await waitForHarness();
-    await new Promise((r) => setTimeout(r, 500));
+    while (!existsSync(running)) await new Promise((r) => setTimeout(r, 20)); // jest's timeout is the guard
     controller.abort('SIGTERM');
     const out = await run;
-    expect(Date.now() - started).toBeLessThan(20_000);
+    // The long step was stopped, not waited out.
+    expect(telemetry.events).toContainEqual({ kind: 'tool_call', tool: 'run', summary: `touch '${running}'; sleep 30 → aborted` });
     expect(out.cancelled).toBe(true);
     expect(out.report).toMatchObject({ outcome: 'error', commits: 2, prUrl: null, buildPassed: null });
     expect(out.report.error).toBe(`the session was stopped (SIGTERM) before it finished; the work so far is on branch ${testPayload(origin).branchName}`);
@@ -173,10 +175,36 @@ describe('runSession', () => {
   });
 
   it('stops the harness at the deadline, saves the work and reports it', async () => {
-    const out = await session(
-      { harness: trajectory([...FIX, { type: 'run', command: 'sleep 30' }]), deadlineAt: new Date(Date.now() + 3000).toISOString() },
-      { deadlineMarginMs: 0 },
-    );
+    // The deadline must fall while the long step runs. A deadline 3 s away raced the session's setup
+    // under load (it could fall before the agent's commit), so the deadline is an hour away and the
+    // test makes it fall once the long step is running: it takes the session's deadline timer (the
+    // one timer of that length) and fires it itself.
+    const running = path.join(origin.dir('markers'), 'long-step-running');
+    const realSetTimeout = global.setTimeout;
+    let fireDeadline: (() => void) | undefined;
+    let deadlineDelay = 0;
+    const spy = jest.spyOn(global, 'setTimeout').mockImplementation(((callback: () => void, ms?: number, ...args: unknown[]) => {
+      if (ms !== undefined && ms > 3_000_000 && ms <= 3_540_000) {
+        fireDeadline = callback;
+        deadlineDelay = ms;
+        return realSetTimeout(() => undefined, 2 ** 31 - 1); // cleared by the session; never fires
+      }
+      return realSetTimeout(callback, ms, ...args);
+    }) as typeof setTimeout);
+    let out: Awaited<ReturnType<typeof session>>;
+    try {
+      const run = session(
+        { harness: trajectory([...FIX, { type: 'run', command: `touch '${running}'; sleep 30` }]), deadlineAt: new Date(Date.now() + 3_600_000).toISOString() },
+        { deadlineMarginMs: 60_000 },
+      );
+      while (!existsSync(running)) await new Promise((r) => realSetTimeout(r, 20)); // jest's timeout is the guard
+      expect(fireDeadline).toBeDefined();
+      expect(deadlineDelay).toBeGreaterThan(3_540_000 - 30_000); // deadlineAt − margin − now
+      fireDeadline!();
+      out = await run;
+    } finally {
+      spy.mockRestore();
+    }
     expect(out.report.outcome).toBe('error');
     expect(out.report.error).toMatch(/aborted during step 5 of 5/);
     expect(out.report.error).toMatch(/stopped at the session deadline/);
