@@ -5,9 +5,7 @@
  * it with its session role, which may read that one secret and nothing else (infra/constructs).
  * The token is used for git over HTTP and the REST API only; it never reaches the harness.
  */
-import type { SessionPayload } from '../contracts';
-
-export const SECRETS_MANAGER_REF = 'secretsmanager:';
+import { SECRETS_MANAGER_REF, type SessionPayload } from '../../schemas/agent/contracts';
 
 /** Reads a Secrets Manager secret by ARN (services/cloud/secrets.ts in production). */
 export type SecretRead = (arn: string) => Promise<string>;

@@ -6,7 +6,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
-import type { HarnessSpec, SessionPayload } from '../../agent/contracts';
+import type { HarnessSpec, SessionPayload } from '../../schemas/agent/contracts';
 import { LocalCompute } from '../../services/adapters/compute/local-compute';
 import { GitHubClient } from '../../services/adapters/git/octokit-git-provider';
 import type { ServiceDeps } from '../../services/deps';

@@ -26,7 +26,7 @@ import { startDynamoStreamPoller, type StreamPoller } from '../streams/dynamodb-
 import { wireCatalog } from './wire-catalog';
 import { wireNotifier } from './wire-notifier';
 import { startAgentCompute, type AgentCompute } from './agent-compute';
-import type { HarnessSpec } from '../../agent/contracts';
+import type { HarnessSpec } from '../../schemas/agent/contracts';
 import { ensureStream, kinesisClient, startKinesalite } from '../kinesis/kinesalite';
 import { startKinesisPoller } from '../kinesis/kinesis-poller';
 import { createTelemetryConsumer } from '../../services/tasks/session-monitor/telemetry-consumer';

@@ -9,7 +9,7 @@
  */
 import { chmodSync } from 'node:fs';
 import path from 'node:path';
-import type { HarnessSpec } from '../../agent/contracts';
+import type { HarnessSpec } from '../../schemas/agent/contracts';
 import type { Trajectory } from '../../agent/harness/replay';
 import type { LocalForge } from '../forge/server';
 import { LocalBlobStore } from '../../services/adapters/blob-store/local-blob-store';

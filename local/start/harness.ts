@@ -14,7 +14,7 @@
  * NO_MODEL_HARNESS, which fails the task at once with NO_MODEL_MESSAGE as its error — the user
  * learns what to configure instead of getting a pull request made up by a recording.
  */
-import type { HarnessSpec } from '../../agent/contracts';
+import type { HarnessSpec } from '../../schemas/agent/contracts';
 import { ANTHROPIC_ENV_KEYS, BEDROCK_ENV_KEYS } from '../../agent/harness/claude';
 
 export interface HarnessChoice {

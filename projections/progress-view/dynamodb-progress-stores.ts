@@ -21,7 +21,7 @@ import {
   type WriteRequest,
 } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
-import type { TelemetryRecord } from '../../agent/contracts';
+import type { TelemetryRecord } from '../../schemas/agent/contracts';
 import { checkLimit } from '../cursor';
 import {
   DEFAULT_MAX_LINES,

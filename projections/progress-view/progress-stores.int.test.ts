@@ -1,6 +1,6 @@
 /** The progress stores on DynamoDB Local: merge writes conditioned on the revision, paging progress by seq. */
 import { DescribeTableCommand, DescribeTimeToLiveCommand, GetItemCommand } from '@aws-sdk/client-dynamodb';
-import type { ProgressEvent, TelemetryRecord } from '../../agent/contracts';
+import type { ProgressEvent, TelemetryRecord } from '../../schemas/agent/contracts';
 import { createIsolatedTables, type IsolatedTables } from '../../test/support/dynamo';
 import { mergeTelemetry, type ProgressRecord } from './progress-view';
 import { createProgressStores, type ProgressStores } from './stores';

@@ -1,6 +1,6 @@
 /** mergeTelemetry: the progress view depends only on the set of records seen. */
 import fc from 'fast-check';
-import type { ProgressEvent, TelemetryRecord } from '../../agent/contracts';
+import type { ProgressEvent, TelemetryRecord } from '../../schemas/agent/contracts';
 import { lineText, mergeTelemetry, sameProgress, type ProgressView } from './progress-view';
 
 const T = 'task-1';

@@ -12,7 +12,7 @@
  * (services/tasks/session/start-session.ts sessionIdFor). A later second session would continue the
  * numbering (TelemetryPublisher `firstSeq`).
  */
-import type { ProgressEvent, TelemetryRecord } from '../../agent/contracts';
+import type { ProgressEvent, TelemetryRecord } from '../../schemas/agent/contracts';
 
 /** Progress lines a view keeps (the latest by seq). */
 export const DEFAULT_MAX_LINES = 50;

@@ -3,22 +3,12 @@
  * test compute). The session id is chosen before the start, so a retried start of the same
  * session is recognised by the compute and does not start a second agent.
  */
+import type { SessionInput } from '../../schemas/agent/contracts';
+
 export type ComputeType = 'local' | 'agentcore' | 'ecs' | 'test';
 
-export interface SessionInput {
-  readonly taskId: string;
-  readonly sessionId: string;
-  readonly userId: string;
-  readonly repo: string;
-  readonly branchName: string;
-  readonly issueNumber: number | null;
-  readonly promptRef: string;
-  readonly promptVersion: string;
-  readonly modelId: string;
-  readonly maxTurns: number;
-  readonly maxBudgetUsd: number | null;
-  readonly deadlineAt: string;
-}
+/** Published with the agent's contracts (schemas/agent/contracts.ts): the session payload extends it. */
+export type { SessionInput };
 
 export interface SessionHandle {
   readonly computeType: ComputeType;

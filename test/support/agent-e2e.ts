@@ -11,7 +11,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Platform, PlatformOptions } from '../../local/platform/platform';
 import type { ReplayStep } from '../../agent/harness/replay';
-import type { HarnessSpec } from '../../agent/contracts';
+import type { HarnessSpec } from '../../schemas/agent/contracts';
 import { startTestPlatform, TEST_REPO, waitUntil } from './platform';
 
 export const TERMINAL = ['COMPLETED', 'FAILED', 'TIMED_OUT', 'CANCELLED'];

@@ -6,7 +6,7 @@
  * like the service (errors: status + x-amzn-errortype).
  */
 import { BedrockAgentCoreClient } from '@aws-sdk/client-bedrock-agentcore';
-import type { SessionPayload } from '../../../agent/contracts';
+import type { SessionPayload } from '../../../schemas/agent/contracts';
 import type { SessionInput } from '../../ports/compute';
 import { ComputeStartError, isPermanentStartError } from '../../tasks/session/compute-errors';
 import { AgentCoreCompute } from './agentcore-compute';

@@ -6,7 +6,7 @@
  * parameters → ConflictException), ListTasks by startedBy/desiredStatus, StopTask, DescribeTasks.
  */
 import { ECSClient } from '@aws-sdk/client-ecs';
-import type { SessionPayload } from '../../../agent/contracts';
+import type { SessionPayload } from '../../../schemas/agent/contracts';
 import type { SessionInput } from '../../ports/compute';
 import { ComputeStartError, isPermanentStartError } from '../../tasks/session/compute-errors';
 import { EcsCompute, type EcsComputeOptions } from './ecs-compute';

@@ -16,7 +16,7 @@ import { spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { SessionPayload } from '../../../agent/contracts';
+import type { SessionPayload } from '../../../schemas/agent/contracts';
 import type { SessionHandle, SessionInput } from '../../ports/compute';
 import { ComputeStartError } from '../../tasks/session/compute-errors';
 import { BASE_ENV, LocalCompute, buildAgentEnv, bwrapArgs, validatePassEnv, type LocalComputeOptions, type LocalSessionExit } from './local-compute';

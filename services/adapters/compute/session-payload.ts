@@ -4,7 +4,7 @@
  * invocation body (AgentCore). A compute only receives the SessionInput; the platform composes the
  * rest (clone URL, harness, verification, telemetry) through a SessionPayloadBuilder.
  */
-import type { SessionPayload } from '../../../agent/contracts';
+import type { SessionPayload } from '../../../schemas/agent/contracts';
 import type { SessionInput } from '../../ports/compute';
 import { ComputeStartError } from '../../tasks/session/compute-errors';
 

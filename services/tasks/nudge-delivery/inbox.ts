@@ -7,7 +7,7 @@
  * The key and the content come from the event alone, so a redelivered event rewrites the same file
  * with the same bytes: delivery is idempotent by construction, and the names sort in stream order.
  */
-import type { InboxNudge } from '../../../agent/contracts';
+import type { InboxNudge } from '../../../schemas/agent/contracts';
 import type { EventEnvelope } from '../../kernel/envelope';
 import type { BlobStore } from '../../ports/blob-store';
 

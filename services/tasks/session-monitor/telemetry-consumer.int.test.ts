@@ -6,7 +6,7 @@
 import type { KinesisStreamEvent, KinesisStreamRecord } from 'aws-lambda';
 import fc from 'fast-check';
 import { ulid } from 'ulid';
-import type { FinalReport, ProgressEvent, TelemetryRecord } from '../../../agent/contracts';
+import type { FinalReport, ProgressEvent, TelemetryRecord } from '../../../schemas/agent/contracts';
 import { startTelemetryPublisher } from '../../../agent/telemetry/telemetry-publisher';
 import { startKinesisPoller } from '../../../local/kinesis/kinesis-poller';
 import { FaultyKinesis, startKinesisKit, type KinesisKit } from '../../../local/kinesis/testing/kinesis-test-kit';

@@ -15,7 +15,7 @@
  * task that does not exist, reports whose data the SessionEnded schema refuses.
  */
 import type { KinesisStreamBatchResponse, KinesisStreamEvent, KinesisStreamRecord } from 'aws-lambda';
-import type { TelemetryRecord } from '../../../agent/contracts';
+import type { TelemetryRecord } from '../../../schemas/agent/contracts';
 import type { ProgressEventStore, ProgressRecord, ProgressViewStore } from '../../../projections/progress-view/progress-view';
 import { progressStoresOf } from '../../../projections/progress-view/stores';
 import type { ServiceDeps } from '../../deps';

@@ -3,7 +3,7 @@
  * agent runs untrusted work in its sandbox, so nothing it sends is taken on faith: a record that is
  * not well-formed is reported with the reasons and skipped by the consumer (retrying it cannot help).
  */
-import type { FinalReport, ProgressEvent, TelemetryRecord } from '../../../agent/contracts';
+import type { FinalReport, ProgressEvent, TelemetryRecord } from '../../../schemas/agent/contracts';
 
 export type ParsedTelemetry = { readonly ok: true; readonly record: TelemetryRecord } | { readonly ok: false; readonly issues: readonly string[] };
 
