@@ -183,9 +183,9 @@ describe('runSession', () => {
     const realSetTimeout = global.setTimeout;
     let fireDeadline: (() => void) | undefined;
     let deadlineDelay = 0;
-    const spy = jest.spyOn(global, 'setTimeout').mockImplementation(((callback: () => void, ms?: number, ...args: unknown[]) => {
+    const spy = jest.spyOn(global, 'setTimeout').mockImplementation(((callback: (...a: unknown[]) => void, ms?: number, ...args: unknown[]) => {
       if (ms !== undefined && ms > 3_000_000 && ms <= 3_540_000) {
-        fireDeadline = callback;
+        fireDeadline = () => callback();
         deadlineDelay = ms;
         return realSetTimeout(() => undefined, 2 ** 31 - 1); // cleared by the session; never fires
       }
