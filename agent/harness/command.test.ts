@@ -70,11 +70,16 @@ describe('CommandHarness', () => {
   });
 
   it('sends SIGTERM to the agent (and its children) when aborted', async () => {
+    // Aborted once the agent has its trap in place (it says so), not after a fixed 300 ms that, under
+    // load, could fall before the trap was set (no term.txt).
     const controller = new AbortController();
-    const started = Date.now();
-    setTimeout(() => controller.abort(), 300);
-    const { result } = await run(['sh', '-c', 'trap "echo got-term > term.txt; exit 143" TERM; sleep 30 & wait'], 'stdin', controller.signal);
-    expect(Date.now() - started).toBeLessThan(5_000);
+    const ready = path.join(origin.dir('markers'), 'trap-set');
+    const agent = run(['sh', '-c', `trap "echo got-term > term.txt; exit 143" TERM; touch '${ready}'; sleep 30 & wait`], 'stdin', controller.signal);
+    while (!existsSync(ready)) await new Promise((r) => setTimeout(r, 20)); // jest's timeout is the guard
+    const signalled = Date.now();
+    controller.abort();
+    const { result } = await agent;
+    expect(Date.now() - signalled).toBeLessThan(25_000); // stopped, not waited out (sleep 30)
     expect(result).toMatchObject({ outcome: 'error' });
     expect(result.error).toMatch(/aborted/);
     expect(result.crashed).toBeUndefined();

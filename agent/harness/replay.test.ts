@@ -121,11 +121,16 @@ describe('ReplayHarness', () => {
   });
 
   it('stops a running command when aborted', async () => {
+    // Aborted once the command runs (it says so), not after a fixed 300 ms that, under load, could
+    // fall before the step started ("aborted before step 2").
     const controller = new AbortController();
-    setTimeout(() => controller.abort('SIGTERM'), 300);
-    const started = Date.now();
-    const { result } = await run({ version: 1, steps: [{ type: 'write', path: 'a.txt', content: 'a' }, { type: 'run', command: 'sleep 30' }, { type: 'write', path: 'b.txt', content: 'b' }], result: { turns: 0, costUsd: 0 } }, controller.signal);
-    expect(Date.now() - started).toBeLessThan(10_000);
+    const running = path.join(origin.dir('markers'), 'running');
+    const command = `touch '${running}'; sleep 30`;
+    const replay = run({ version: 1, steps: [{ type: 'write', path: 'a.txt', content: 'a' }, { type: 'run', command }, { type: 'write', path: 'b.txt', content: 'b' }], result: { turns: 0, costUsd: 0 } }, controller.signal);
+    while (!existsSync(running)) await new Promise((r) => setTimeout(r, 20)); // jest's timeout is the guard
+    controller.abort('SIGTERM');
+    const { result, events } = await replay;
+    expect(events).toContainEqual({ kind: 'tool_call', tool: 'run', summary: `${command} → aborted` }); // stopped, not waited out
     expect(result.outcome).toBe('error');
     expect(result.error).toMatch(/aborted during step 2 of 3/);
     expect(existsSync(path.join(dir, 'a.txt'))).toBe(true);
