@@ -49,7 +49,7 @@ function secretsManagerRead(env: NodeJS.ProcessEnv): SecretRead {
   return (arn) => {
     // require, not import(): the agent runs under `--require tsx/cjs`, which compiles required .ts only.
     const { SecretsManagerClient } = require('@aws-sdk/client-secrets-manager') as typeof import('@aws-sdk/client-secrets-manager');
-    const { cachedSecretReader } = require('../services/cloud/secrets') as typeof import('../services/cloud/secrets');
+    const { cachedSecretReader } = require('../services/adapters/secrets/secrets-manager-reader') as typeof import('../services/adapters/secrets/secrets-manager-reader');
     const region = regionOfArn(arn) ?? env.AWS_REGION;
     const client = new SecretsManagerClient({ ...(region ? { region } : {}), ...(env.AWS_ENDPOINT_URL_SECRETS_MANAGER ? { endpoint: env.AWS_ENDPOINT_URL_SECRETS_MANAGER } : {}) });
     return cachedSecretReader((command) => client.send(command))(arn).finally(() => client.destroy());

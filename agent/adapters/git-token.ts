@@ -7,7 +7,7 @@
  */
 import { SECRETS_MANAGER_REF, type SessionPayload } from '../../schemas/agent/contracts';
 
-/** Reads a Secrets Manager secret by ARN (services/cloud/secrets.ts in production). */
+/** Reads a Secrets Manager secret by ARN (services/adapters/secrets/secrets-manager-reader.ts in production). */
 export type SecretRead = (arn: string) => Promise<string>;
 
 export async function resolveGitToken(payload: Pick<SessionPayload, 'gitTokenRef'>, env: NodeJS.ProcessEnv, read: () => SecretRead): Promise<string | undefined> {

@@ -47,7 +47,7 @@ import { DynamoDbRateLimiter, RATE_LIMIT_TABLE } from '../api/rate-limit';
 import { admissionPolicyFromEnv } from '../users/user/admission-policy';
 import { listOf, MissingEnvironmentError, readEnv, CLOUD_ENV, type Env } from './env';
 import { LazyGitProvider } from './lazy-git-provider';
-import { cachedSecretReader, type SecretReader } from './secrets';
+import { cachedSecretReader, type SecretReader } from '../adapters/secrets/secrets-manager-reader';
 
 /** The computes a cloud deployment offers (`local` in a RepoConfig means the deployment's own). */
 export const CLOUD_COMPUTES = ['agentcore', 'ecs'] as const;

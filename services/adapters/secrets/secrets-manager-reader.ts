@@ -1,7 +1,9 @@
 /**
- * Secrets read by the Lambda functions at run time (the GitHub token, the API's page-token key):
- * fetched from Secrets Manager on first use and kept for the life of the execution environment, so
- * a warm invocation costs no call. A failed fetch is not cached (the next use tries again).
+ * Secrets read at run time from Secrets Manager by ARN: by the Lambda functions (the GitHub token,
+ * the API's page-token key; services/cloud/deps-from-env.ts) and by the agent on AgentCore (its git
+ * token; agent/wiring.ts, so the agent image copies this file). Fetched on first use and kept for
+ * the life of the process (a warm invocation costs no call). A failed fetch is not cached (the
+ * next use tries again).
  */
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 
