@@ -129,8 +129,11 @@ export class FaultyKinesis implements PutRecordsClient {
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** Polls `check` until it returns true (or throws the last assertion after `timeoutMs`). */
-export async function eventually(check: () => Promise<boolean> | boolean, timeoutMs = 5_000, stepMs = 20): Promise<void> {
+/**
+ * Polls `check` until it returns true (or throws after `timeoutMs`). The deadline is only a guard
+ * against a hang: a loaded machine may take many seconds to get there, so keep it long.
+ */
+export async function eventually(check: () => Promise<boolean> | boolean, timeoutMs = 30_000, stepMs = 20): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     if (await check()) return;
