@@ -424,7 +424,7 @@ describe('scheduled rules and bus targets', () => {
     await rule('down-bus-rule', 'abca.fwd', [{ Id: 'f', Arn: fnArn('downstream-fn') }], { bus: 'downstream' });
     await rule('fwd-rule', 'abca.fwd', [{ Id: 'b', Arn: `${ARN}:event-bus/downstream` }]);
     await put({ Source: 'abca.fwd', DetailType: 'x', Detail: '{"hop":1}' });
-    await waitFor(() => got.length === 1, 2000, 'forwarded event');
+    await waitFor(() => got.length === 1, undefined, 'forwarded event');
     await t.bus.idle();
     expect(got[0]).toMatchObject({ source: 'abca.fwd', detail: { hop: 1 } });
   });

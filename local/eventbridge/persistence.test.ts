@@ -56,7 +56,7 @@ it('keeps definitions, unacknowledged queue messages and archives across a resta
       }),
       { visibilityTimeoutMs: 60_000 },
     );
-    await waitFor(async () => (await t.bus.peekQueue('jobs')).length === 2 && (await t.bus.peekQueue('jobs')).every((m) => m.receiveCount === 1), 2000, 'first receive');
+    await waitFor(async () => (await t.bus.peekQueue('jobs')).length === 2 && (await t.bus.peekQueue('jobs')).every((m) => m.receiveCount === 1), undefined, 'first receive');
   } finally {
     await t.stop();
   }

@@ -65,7 +65,7 @@ const sorted = (list: readonly EventEnvelope[]) => [...list].sort(bySequence);
 
 /** Waits for `count` deliveries, lets the bus go idle (so extras would show), returns the envelopes. */
 async function delivered(count: number): Promise<EventEnvelope[]> {
-  if (count > 0) await waitFor(() => received.length >= count, 10_000, `${count} deliveries`);
+  if (count > 0) await waitFor(() => received.length >= count, undefined, `${count} deliveries`);
   await t.bus.idle();
   return received.map((r) => r.detail);
 }
