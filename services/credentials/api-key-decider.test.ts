@@ -74,14 +74,15 @@ describe('RevokeApiKey', () => {
   });
 });
 
-test('state: status, owner, hash and times', () => {
-  expect(given([]).state().status).toBe('NONE');
+test('state: status, owner, hash, creator and times', () => {
+  expect(given([]).state()).toEqual({ status: 'NONE', keyId: null, userId: null, name: null, secretHash: null, createdBy: null, createdAt: null, revokedAt: null });
   expect(given([created, revoked]).state()).toEqual({
     status: 'REVOKED',
     keyId: KEY,
     userId: 'u-1',
     name: 'laptop',
     secretHash: HASH,
+    createdBy: 'user:u-1',
     createdAt: '2025-01-01T00:00:00.000Z',
     revokedAt: '2025-01-01T00:00:01.000Z',
   });

@@ -13,9 +13,10 @@
 import type { ApiKeyCreated } from '../../schemas/generated/events/ApiKeyCreated.v1';
 import type { ApiKeyRevoked } from '../../schemas/generated/events/ApiKeyRevoked.v1';
 import { assertNever, type Decider } from '../kernel/decider';
-import type { DomainEvent, FoldableEvent } from '../kernel/envelope';
+import type { DomainEvent } from '../kernel/envelope';
 import { DomainError } from '../kernel/errors';
 import { checkData, type Actor } from './common';
+import { credentialLifecycle, type CredentialState, type CredentialStatus } from './credential-lifecycle';
 
 export type ApiKeyEventType = 'ApiKeyCreated' | 'ApiKeyRevoked';
 export type ApiKeyEvent = DomainEvent<ApiKeyEventType>;
@@ -47,46 +48,23 @@ export type ApiKeyCommand = CreateApiKey | RevokeApiKey;
 
 // ── state ───────────────────────────────────────────────────────────────────────────────────────
 
-export type ApiKeyStatus = 'NONE' | 'ACTIVE' | 'REVOKED';
-
-export interface ApiKeyState {
-  readonly status: ApiKeyStatus;
-  readonly keyId: string | null;
-  readonly userId: string | null;
-  readonly name: string | null;
-  readonly secretHash: string | null;
-  readonly createdAt: string | null;
-  readonly revokedAt: string | null;
-}
-
-export const initialApiKeyState = (): ApiKeyState => ({
-  status: 'NONE',
-  keyId: null,
-  userId: null,
-  name: null,
-  secretHash: null,
-  createdAt: null,
-  revokedAt: null,
+const lifecycle = credentialLifecycle({
+  label: 'API key',
+  short: 'key',
+  plural: 'keys',
+  listCommand: 'bgagent api-key list',
+  idField: 'keyId',
+  created: 'ApiKeyCreated',
+  revoked: 'ApiKeyRevoked',
+  fields: ['keyId', 'userId', 'name', 'secretHash', 'createdBy'],
+  identity: ['keyId', 'userId', 'name', 'secretHash'],
+  codes: { taken: 'API_KEY_ID_TAKEN', notFound: 'API_KEY_NOT_FOUND', alreadyRevoked: 'API_KEY_ALREADY_REVOKED' } satisfies Record<string, ApiKeyErrorCode>,
 });
 
-export function evolveApiKey(state: ApiKeyState, event: FoldableEvent<ApiKeyEventType>): ApiKeyState {
-  switch (event.type) {
-    case 'ApiKeyCreated':
-      return {
-        status: 'ACTIVE',
-        keyId: event.data.keyId,
-        userId: event.data.userId,
-        name: event.data.name,
-        secretHash: event.data.secretHash,
-        createdAt: event.occurredAt,
-        revokedAt: null,
-      };
-    case 'ApiKeyRevoked':
-      return { ...state, status: 'REVOKED', revokedAt: event.occurredAt };
-    default:
-      return assertNever(event, 'ApiKey event');
-  }
-}
+export type ApiKeyStatus = CredentialStatus;
+export type ApiKeyState = CredentialState<ApiKeyCreated>;
+export const initialApiKeyState = lifecycle.initialState;
+export const evolveApiKey = lifecycle.evolve;
 
 // ── decide ──────────────────────────────────────────────────────────────────────────────────────
 
@@ -109,35 +87,12 @@ export function checkCreateApiKey(c: CreateApiKey): ApiKeyCreated {
   return data;
 }
 
-function notFound(keyId: string): DomainError<ApiKeyErrorCode> {
-  // The same error (and no detail) whether the key is missing or another user's.
-  return new DomainError<ApiKeyErrorCode>('API_KEY_NOT_FOUND', `No API key ${JSON.stringify(keyId)} among yours; list your keys with \`bgagent api-key list\`.`, {
-    keyId,
-  });
-}
-
 export function decideApiKey(command: ApiKeyCommand, state: ApiKeyState): ApiKeyEvent[] {
   switch (command.type) {
-    case 'CreateApiKey': {
-      const data = checkCreateApiKey(command);
-      if (state.status === 'NONE') return [{ type: 'ApiKeyCreated', data }];
-      if (state.keyId === data.keyId && state.userId === data.userId && state.name === data.name && state.secretHash === data.secretHash) return [];
-      throw new DomainError<ApiKeyErrorCode>('API_KEY_ID_TAKEN', `The API key id ${command.keyId} is already in use; create the key again (a new id is drawn).`, {
-        keyId: command.keyId,
-      });
-    }
-    case 'RevokeApiKey': {
-      if (state.status === 'NONE' || state.userId !== command.userId) throw notFound(command.keyId);
-      if (state.status === 'REVOKED') {
-        throw new DomainError<ApiKeyErrorCode>('API_KEY_ALREADY_REVOKED', `The API key ${command.keyId} was already revoked at ${state.revokedAt}.`, {
-          keyId: command.keyId,
-          revokedAt: state.revokedAt,
-        });
-      }
-      const data: ApiKeyRevoked = { revokedBy: command.revokedBy };
-      checkData('ApiKeyRevoked', data, (issues) => `Invalid API key revocation: ${issues.join('; ')}.`);
-      return [{ type: 'ApiKeyRevoked', data }];
-    }
+    case 'CreateApiKey':
+      return lifecycle.create(checkCreateApiKey(command), state);
+    case 'RevokeApiKey':
+      return lifecycle.revoke(command.keyId, command.userId, { revokedBy: command.revokedBy }, state);
     default:
       return assertNever(command, 'ApiKey command');
   }

@@ -14,9 +14,10 @@
 import type { WebhookCreated } from '../../schemas/generated/events/WebhookCreated.v1';
 import type { WebhookRevoked } from '../../schemas/generated/events/WebhookRevoked.v1';
 import { assertNever, type Decider } from '../kernel/decider';
-import type { DomainEvent, FoldableEvent } from '../kernel/envelope';
+import type { DomainEvent } from '../kernel/envelope';
 import { DomainError } from '../kernel/errors';
 import { checkData, type Actor } from './common';
+import { credentialLifecycle, type CredentialState, type CredentialStatus } from './credential-lifecycle';
 
 export type WebhookEventType = 'WebhookCreated' | 'WebhookRevoked';
 export type WebhookEvent = DomainEvent<WebhookEventType>;
@@ -50,46 +51,23 @@ export type WebhookCommand = CreateWebhook | RevokeWebhook;
 
 // ── state ───────────────────────────────────────────────────────────────────────────────────────
 
-export type WebhookStatus = 'NONE' | 'ACTIVE' | 'REVOKED';
-
-export interface WebhookState {
-  readonly status: WebhookStatus;
-  readonly webhookId: string | null;
-  readonly userId: string | null;
-  readonly name: string | null;
-  readonly secretRef: string | null;
-  readonly createdAt: string | null;
-  readonly revokedAt: string | null;
-}
-
-export const initialWebhookState = (): WebhookState => ({
-  status: 'NONE',
-  webhookId: null,
-  userId: null,
-  name: null,
-  secretRef: null,
-  createdAt: null,
-  revokedAt: null,
+const lifecycle = credentialLifecycle({
+  label: 'webhook',
+  short: 'webhook',
+  plural: 'webhooks',
+  listCommand: 'bgagent webhook list',
+  idField: 'webhookId',
+  created: 'WebhookCreated',
+  revoked: 'WebhookRevoked',
+  fields: ['webhookId', 'userId', 'name', 'secretRef'],
+  identity: ['webhookId', 'userId', 'name', 'secretRef'],
+  codes: { taken: 'WEBHOOK_ID_TAKEN', notFound: 'WEBHOOK_NOT_FOUND', alreadyRevoked: 'WEBHOOK_ALREADY_REVOKED' } satisfies Record<string, WebhookErrorCode>,
 });
 
-export function evolveWebhook(state: WebhookState, event: FoldableEvent<WebhookEventType>): WebhookState {
-  switch (event.type) {
-    case 'WebhookCreated':
-      return {
-        status: 'ACTIVE',
-        webhookId: event.data.webhookId,
-        userId: event.data.userId,
-        name: event.data.name,
-        secretRef: event.data.secretRef,
-        createdAt: event.occurredAt,
-        revokedAt: null,
-      };
-    case 'WebhookRevoked':
-      return { ...state, status: 'REVOKED', revokedAt: event.occurredAt };
-    default:
-      return assertNever(event, 'Webhook event');
-  }
-}
+export type WebhookStatus = CredentialStatus;
+export type WebhookState = CredentialState<WebhookCreated>;
+export const initialWebhookState = lifecycle.initialState;
+export const evolveWebhook = lifecycle.evolve;
 
 // ── decide ──────────────────────────────────────────────────────────────────────────────────────
 
@@ -108,35 +86,12 @@ export function checkCreateWebhook(c: CreateWebhook): WebhookCreated {
   return data;
 }
 
-function notFound(webhookId: string): DomainError<WebhookErrorCode> {
-  // The same error (and no detail) whether the webhook is missing or another user's.
-  return new DomainError<WebhookErrorCode>('WEBHOOK_NOT_FOUND', `No webhook ${JSON.stringify(webhookId)} among yours; list your webhooks with \`bgagent webhook list\`.`, {
-    webhookId,
-  });
-}
-
 export function decideWebhook(command: WebhookCommand, state: WebhookState): WebhookEvent[] {
   switch (command.type) {
-    case 'CreateWebhook': {
-      const data = checkCreateWebhook(command);
-      if (state.status === 'NONE') return [{ type: 'WebhookCreated', data }];
-      if (state.webhookId === data.webhookId && state.userId === data.userId && state.name === data.name && state.secretRef === data.secretRef) return [];
-      throw new DomainError<WebhookErrorCode>('WEBHOOK_ID_TAKEN', `The webhook id ${command.webhookId} is already in use; create the webhook again (a new id is drawn).`, {
-        webhookId: command.webhookId,
-      });
-    }
-    case 'RevokeWebhook': {
-      if (state.status === 'NONE' || state.userId !== command.userId) throw notFound(command.webhookId);
-      if (state.status === 'REVOKED') {
-        throw new DomainError<WebhookErrorCode>('WEBHOOK_ALREADY_REVOKED', `The webhook ${command.webhookId} was already revoked at ${state.revokedAt}.`, {
-          webhookId: command.webhookId,
-          revokedAt: state.revokedAt,
-        });
-      }
-      const data: WebhookRevoked = { revokedBy: command.revokedBy };
-      checkData('WebhookRevoked', data, (issues) => `Invalid webhook revocation: ${issues.join('; ')}.`);
-      return [{ type: 'WebhookRevoked', data }];
-    }
+    case 'CreateWebhook':
+      return lifecycle.create(checkCreateWebhook(command), state);
+    case 'RevokeWebhook':
+      return lifecycle.revoke(command.webhookId, command.userId, { revokedBy: command.revokedBy }, state);
     default:
       return assertNever(command, 'Webhook command');
   }
