@@ -32,7 +32,7 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { CredentialView, CredentialsViewStore, Page } from '../../projections/credentials-view/credentials-view';
 import { handleCommand } from '../kernel/command-handler';
-import { fold } from '../kernel/decider';
+import { loadAggregate } from '../kernel/load-aggregate';
 import type { EventStore } from '../kernel/event-store';
 import { DomainError } from '../kernel/errors';
 import { apiKeyStream } from '../streams';
@@ -133,9 +133,7 @@ export async function revokeApiKey(
 export async function authenticateApiKey(store: Pick<EventStore, 'readStream'>, rawKey: unknown): Promise<ApiKeyPrincipal | null> {
   const parsed = parseApiKey(rawKey);
   if (parsed === null) return null;
-  const events = await store.readStream(apiKeyStream(parsed.keyId));
-  if (events.length === 0) return null;
-  const state = fold(apiKeyDecider, events as never);
+  const state = await loadAggregate(store, apiKeyStream(parsed.keyId), apiKeyDecider);
   if (state.status === 'NONE' || state.userId === null || state.secretHash === null) return null;
   const expected = Buffer.from(state.secretHash, 'hex');
   const actual = createHash('sha256').update(parsed.secret, 'utf8').digest();

@@ -22,7 +22,7 @@
 import { randomBytes } from 'node:crypto';
 import type { CredentialsViewStore, Page } from '../../projections/credentials-view/credentials-view';
 import { handleCommand } from '../kernel/command-handler';
-import { fold } from '../kernel/decider';
+import { loadAggregate } from '../kernel/load-aggregate';
 import type { EventStore } from '../kernel/event-store';
 import { DomainError, isDomainError } from '../kernel/errors';
 import { signatureMatches, signBody } from '../kernel/hmac-signature';
@@ -148,8 +148,7 @@ export async function verifyWebhookRequest(
   const { webhookId, signatureHeader, rawBody } = request;
   if (!isCredentialId(webhookId)) return { ok: false, reason: 'malformed' };
   if (typeof rawBody !== 'string' && !(rawBody instanceof Uint8Array)) return { ok: false, reason: 'malformed' };
-  const events = await store.readStream(webhookStream(webhookId));
-  const state = fold(webhookDecider, events as never);
+  const state = await loadAggregate(store, webhookStream(webhookId), webhookDecider);
   if (state.status === 'NONE' || state.userId === null || state.secretRef === null) return { ok: false, reason: 'unknown_webhook' };
   if (state.status === 'REVOKED') return { ok: false, reason: 'revoked' };
 
