@@ -6,10 +6,12 @@ const transform = { '^.+\\.tsx?$': '<rootDir>/test/setup/esbuild-transform.js', 
 // everything else under node_modules is loaded as is.
 const ESM_PACKAGES = ['@octokit', 'universal-user-agent', 'before-after-hook', 'bottleneck', 'content-type', 'fast-content-type-parse', 'json-with-bigint', 'toad-cache'];
 const transformIgnorePatterns = [`/node_modules/(?!(${ESM_PACKAGES.join('|')})/)`];
-// testTimeout: a guard against a hang, not a performance budget — on a loaded machine (CI, two CPU
-// hogs beside the suite) a test that waits for its conditions may take many times its quiet time.
-const common = { testEnvironment: 'node', transform, transformIgnorePatterns, moduleFileExtensions: ['ts', 'js', 'json'], setupFiles: ['<rootDir>/test/setup/env.ts'], testTimeout: 60_000 };
+const common = { testEnvironment: 'node', transform, transformIgnorePatterns, moduleFileExtensions: ['ts', 'js', 'json'], setupFiles: ['<rootDir>/test/setup/env.ts'] };
 module.exports = {
+  // A guard against a hang, not a performance budget (a global option, not a project one): on a
+  // loaded machine (CI, two CPU hogs beside the suite) a test that waits for its conditions may take
+  // many times its quiet time.
+  testTimeout: 60_000,
   globalSetup: '<rootDir>/test/setup/global-setup.ts',
   globalTeardown: '<rootDir>/test/setup/global-teardown.ts',
   projects: [
