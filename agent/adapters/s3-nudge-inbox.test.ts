@@ -51,7 +51,8 @@ function deliver(sequence: number, nudgeId: string, message: string, id = `01J${
 
 const putRaw = (name: string, body: string) => s3.blobs.put(`nudges/${taskId}/${name}`, body);
 
-async function eventually<T>(read: () => T, done: (value: T) => boolean, timeoutMs = 5_000): Promise<T> {
+/** The deadline only guards against a hang (a loaded machine may take many seconds). */
+async function eventually<T>(read: () => T, done: (value: T) => boolean, timeoutMs = 30_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = read();
@@ -85,8 +86,10 @@ test('polls in the background: a nudge written while the agent works shows up in
   await deliver(3, 'n-1', 'use pnpm');
   expect(await eventually(() => i.drain(), (m) => m.length > 0)).toEqual(['use pnpm']);
   const gets = () => s3.requests.filter((r) => r.method === 'GET' && r.url.includes(`/nudges/${taskId}/0`)).length;
+  const lists = () => s3.requests.filter((r) => r.method === 'GET' && r.url.includes('list-type=2') && r.url.includes(encodeURIComponent(`nudges/${taskId}/`))).length;
   const before = gets();
-  await new Promise((r) => setTimeout(r, 100));
+  const listed = lists();
+  await eventually(lists, (n) => n >= listed + 2); // two more background polls (not a fixed 100 ms)
   expect(i.drain()).toEqual([]);
   expect(gets()).toBe(before); // a handled object is not read again
 });
@@ -178,7 +181,7 @@ test('close stops the background polling', async () => {
   const i = await inbox({ pollMs: 10 });
   await i.poll();
   i.close();
-  await new Promise((r) => setTimeout(r, 30)); // a poll under way when closing may still finish
+  await i.poll(); // joins a poll under way when closing (which may still finish): after it, none is in flight
   const count = s3.requests.length;
   await new Promise((r) => setTimeout(r, 100));
   expect(s3.requests.length).toBe(count);
