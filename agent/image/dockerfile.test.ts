@@ -1,62 +1,17 @@
 /**
- * The agent image cannot be built here (no Docker engine), so this test parses agent/image/Dockerfile
- * and checks what matters: the base image, a non-root user, no secrets baked in, git but no
- * bubblewrap, the AgentCore contract (EXPOSE 8080, a /ping health check), the entry point, and that
- * the files the build bundles do bundle (esbuild, as the build stage runs it).
+ * The agent image without a Docker engine (docker-build.int.test.ts builds it for real where one
+ * runs): this test parses agent/image/Dockerfile and checks what matters (the base image, a non-root
+ * user, no secrets baked in, git but no bubblewrap, the AgentCore contract: EXPOSE 8080, a /ping
+ * health check, the entry point), and it runs the build stage on a temporary copy of exactly what
+ * the Dockerfile copies through Dockerfile.dockerignore (testing/stage-build.ts), not on the whole
+ * tree: a module the image does not copy fails here as it fails `docker build`.
  */
 import { buildSync } from 'esbuild';
-import { existsSync, readFileSync } from 'node:fs';
+import { builtinModules } from 'node:module';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-
-interface Instruction {
-  readonly keyword: string;
-  readonly args: string;
-  readonly line: number;
-}
-
-interface Stage {
-  readonly from: string;
-  readonly name: string | null;
-  readonly instructions: Instruction[];
-}
-
-/** A small Dockerfile parser: comments, line continuations, stages, ARG defaults before FROM. */
-function parseDockerfile(text: string): { readonly args: Record<string, string>; readonly stages: Stage[] } {
-  const instructions: Instruction[] = [];
-  let buffer = '';
-  let startLine = 0;
-  text.split('\n').forEach((raw, i) => {
-    const line = raw.replace(/\r$/, '');
-    if (!buffer && (/^\s*#/.test(line) || !line.trim())) return;
-    if (!buffer) startLine = i + 1;
-    if (/^\s*#/.test(line)) return; // a comment inside a continued instruction
-    if (line.endsWith('\\')) {
-      buffer += `${line.slice(0, -1)} `;
-      return;
-    }
-    const full = (buffer + line).trim();
-    buffer = '';
-    const m = /^(\S+)\s*(.*)$/s.exec(full)!;
-    instructions.push({ keyword: m[1]!.toUpperCase(), args: m[2]!.replace(/\s+/g, ' ').trim(), line: startLine });
-  });
-  const globalArgs: Record<string, string> = {};
-  const stages: Stage[] = [];
-  for (const ins of instructions) {
-    if (ins.keyword === 'FROM') {
-      const m = /^(?:--platform=\S+\s+)?(\S+)(?:\s+AS\s+(\S+))?$/i.exec(ins.args)!;
-      const from = m[1]!.replace(/\$\{(\w+)\}|\$(\w+)/g, (_, a: string, b: string) => globalArgs[a ?? b] ?? '');
-      stages.push({ from, name: m[2] ?? null, instructions: [] });
-    } else if (stages.length === 0) {
-      if (ins.keyword === 'ARG') {
-        const [name, value = ''] = ins.args.split('=');
-        globalArgs[name!] = value;
-      }
-    } else {
-      stages.at(-1)!.instructions.push(ins);
-    }
-  }
-  return { args: globalArgs, stages };
-}
+import { parseDockerfile, type Stage } from './testing/dockerfile';
+import { REPO_ROOT, stageBuild, type StagedBuild } from './testing/stage-build';
 
 const dockerfile = readFileSync(path.join(__dirname, 'Dockerfile'), 'utf8');
 const { stages } = parseDockerfile(dockerfile);
@@ -162,16 +117,76 @@ test('the build context is an allowlist (Dockerfile.dockerignore)', () => {
   }
 });
 
-const bundle = (entry: string) =>
-  buildSync({ entryPoints: [entry], bundle: true, platform: 'node', target: 'node22', format: 'cjs', packages: 'external', write: false, logLevel: 'silent' });
+describe('the build stage, staged from exactly what the Dockerfile copies (not the whole tree)', () => {
+  let staged: StagedBuild;
+  beforeAll(() => {
+    staged = stageBuild();
+  });
+  afterAll(() => staged?.cleanup());
 
-test('agent/image/entrypoint.ts bundles as the build stage bundles it', () => {
-  const result = bundle(path.join(__dirname, 'entrypoint.ts'));
-  expect(result.errors).toEqual([]);
-  expect(result.outputFiles[0]!.text).toContain('/invocations');
+  test("the build context holds only what the COPY lines name: not the platform's services, projections, local/", () => {
+    const copied = staged.copies.flatMap((c) => c.sources);
+    expect(copied).toEqual(expect.arrayContaining(['package.json', 'package-lock.json', 'agent', 'schemas/agent']));
+    // Not the rest of the product: the platform's services, projections, local/ stay out.
+    for (const absent of ['services/kernel', 'services/tasks', 'services/catalog.ts', 'projections', 'local', 'infra', 'cli', 'schemas/events'])
+      expect(existsSync(path.join(staged.context, absent))).toBe(false);
+    expect(existsSync(path.join(staged.workdir, 'agent', 'image', 'dockerfile.test.ts'))).toBe(false); // **/*.test.ts is ignored
+  });
+
+  test('the RUN lines (npm ci, then esbuild as written) bundle agent/main.ts and the entry point', () => {
+    const results = staged.run();
+    const failed = results.find((r) => r.status !== 0);
+    if (failed) throw new Error(`the build stage fails on a copy of what the Dockerfile copies:\n$ ${failed.command}\n${failed.output}`);
+    expect(results.map((r) => r.command).join(' ')).toContain('esbuild agent/main.ts');
+    for (const out of ['dist/agent.js', 'dist/entrypoint.js']) expect(existsSync(path.join(staged.workdir, out))).toBe(true);
+    expect(readFileSync(path.join(staged.workdir, 'dist/entrypoint.js'), 'utf8')).toContain('/invocations');
+  });
+
+  test('every package the bundles load at run time is a production dependency (the runtime stage installs only those)', () => {
+    const { dependencies } = JSON.parse(readFileSync(path.join(staged.workdir, 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
+    const packagesOf = (out: string) => {
+      const text = readFileSync(path.join(staged.workdir, out), 'utf8');
+      const packages = [...text.matchAll(/\b(?:require|import)\("([^"./][^"]*)"\)/g)]
+        .map((m) => m[1]!)
+        .filter((id) => !id.startsWith('node:') && !builtinModules.includes(id))
+        .map((id) => (id.startsWith('@') ? id.split('/').slice(0, 2).join('/') : id.split('/')[0]!));
+      return [...new Set(packages)].sort();
+    };
+    const agent = packagesOf('dist/agent.js');
+    expect(agent).toEqual(expect.arrayContaining(['@aws-sdk/client-kinesis', '@octokit/rest']));
+    for (const out of ['dist/agent.js', 'dist/entrypoint.js']) expect(packagesOf(out).filter((p) => !(p in dependencies))).toEqual([]);
+  });
 });
 
-const main = path.join(__dirname, '..', 'main.ts');
-(existsSync(main) ? test : test.skip)('agent/main.ts bundles as the build stage bundles it (skipped while agent/main.ts does not exist)', () => {
-  expect(bundle(main).errors).toEqual([]);
+describe('the staged build catches what bundling from the whole tree missed (the agent importing local/)', () => {
+  // The original bug: agent/telemetry/telemetry-publisher.ts imported local/kinesis/…, which the
+  // image does not copy; bundling from the whole tree resolved it, so the test never noticed.
+  const VIOLATION = "import { kinesisClient as fromLocal } from '../../local/kinesis/kinesalite';\nvoid fromLocal;\n";
+  const PUBLISHER = 'agent/telemetry/telemetry-publisher.ts';
+  let staged: StagedBuild;
+  beforeAll(() => {
+    staged = stageBuild({ edit: (workdir) => writeFileSync(path.join(workdir, PUBLISHER), VIOLATION + readFileSync(path.join(workdir, PUBLISHER), 'utf8')) });
+  });
+  afterAll(() => staged?.cleanup());
+
+  test('from the whole tree the planted import resolves (local/ is there)', () => {
+    const contents = VIOLATION + readFileSync(path.join(REPO_ROOT, PUBLISHER), 'utf8');
+    const result = buildSync({
+      stdin: { contents, resolveDir: path.join(REPO_ROOT, path.dirname(PUBLISHER)), sourcefile: PUBLISHER, loader: 'ts' },
+      bundle: true,
+      platform: 'node',
+      format: 'cjs',
+      packages: 'external',
+      write: false,
+      logLevel: 'silent',
+    });
+    expect(result.errors).toEqual([]);
+  });
+
+  test('from the copy of what the Dockerfile copies, the build stage fails on the missing module', () => {
+    const results = staged.run();
+    const esbuild = results.find((r) => r.command.includes('esbuild agent/main.ts'))!;
+    expect(esbuild.status).not.toBe(0);
+    expect(esbuild.output).toMatch(/Could not resolve "\.\.\/\.\.\/local\/kinesis\/kinesalite"/);
+  });
 });
