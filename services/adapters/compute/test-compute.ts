@@ -170,9 +170,10 @@ export class TestCompute implements ComputeStrategy {
 
   /**
    * Resolves once no session is due to report and every report was handed to the sink (and the
-   * sink's promise settled). Hanging sessions do not count. Throws after `timeoutMs`.
+   * sink's promise settled). Hanging sessions do not count. Throws after `timeoutMs` (a guard
+   * against a hang: on a loaded machine many sessions' reports may take many seconds).
    */
-  async settle(timeoutMs = 5000): Promise<void> {
+  async settle(timeoutMs = 60_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const waiting = [...this.sessions.values()].some((s) => s.state === 'running' && s.timer !== undefined);
