@@ -1,6 +1,6 @@
 /**
  * NudgeInbox over a folder (one machine: the blob store's folder, bound read-only into the
- * sandbox): `<dir>/<seq>-<eventId>.json` files (agent/contracts.ts InboxNudge) written by the
+ * sandbox): `<dir>/<seq>-<eventId>.json` files (schemas/agent/contracts.ts InboxNudge) written by the
  * nudge-delivery service. `drain` lists the folder (one readdirSync of a small folder), reads the
  * `.json` files it has not seen, in name order (the order the nudges were recorded), and hands out
  * each nudge once (nudge-ledger.ts) — a file that lands late, after a later one was handed out, is

@@ -1,6 +1,6 @@
 /**
  * The progress view: per task, what its agent reported while it ran (last progress lines, last
- * heartbeat, turns and cost so far), folded from the telemetry stream (agent/contracts.ts
+ * heartbeat, turns and cost so far), folded from the telemetry stream (schemas/agent/contracts.ts
  * TelemetryRecord), plus the ports of its stores.
  *
  * Telemetry is delivered at least once and, after a partly failed PutRecords, not always in order.

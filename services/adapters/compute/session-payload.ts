@@ -1,5 +1,5 @@
 /**
- * What every compute hands the agent: the SessionPayload (agent/contracts.ts) as JSON in the
+ * What every compute hands the agent: the SessionPayload (schemas/agent/contracts.ts) as JSON in the
  * ABCA_SESSION environment variable (local child process, ECS container override) or as the
  * invocation body (AgentCore). A compute only receives the SessionInput; the platform composes the
  * rest (clone URL, harness, verification, telemetry) through a SessionPayloadBuilder.

@@ -1,5 +1,5 @@
 /**
- * Validation on receive of the agent's telemetry records (agent/contracts.ts TelemetryRecord). The
+ * Validation on receive of the agent's telemetry records (schemas/agent/contracts.ts TelemetryRecord). The
  * agent runs untrusted work in its sandbox, so nothing it sends is taken on faith: a record that is
  * not well-formed is reported with the reasons and skipped by the consumer (retrying it cannot help).
  */
