@@ -13,7 +13,7 @@
  * `ensureStream` matter only against real Kinesis.
  */
 import { mkdirSync } from 'node:fs';
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { CreateStreamCommand, DescribeStreamSummaryCommand, type KinesisClient } from '@aws-sdk/client-kinesis';
 
@@ -33,6 +33,13 @@ export interface KinesaliteOptions {
 export interface LocalKinesis {
   readonly endpoint: string;
   readonly port: number;
+  /**
+   * Calls `listener` after each successful PutRecord / PutRecords (the records are readable then),
+   * whoever the writer is (the agent is another process). Stream consumers wait on it rather than
+   * polling on a fixed interval, as Kinesis's enhanced fan-out pushes records to its subscribers.
+   * Returns a function that removes the listener.
+   */
+  onPut(listener: () => void): () => void;
   /** Closes the server and its database. Safe to call twice. */
   stop(): Promise<void>;
 }
@@ -73,10 +80,30 @@ export async function startKinesalite(options: KinesaliteOptions = {}): Promise<
     });
   });
   const port = (server.address() as AddressInfo).port;
+  const listeners = new Set<() => void>();
+  // Beside kinesalite's own request handler: note puts once their answer has been sent.
+  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    const target = String(req.headers['x-amz-target'] ?? '');
+    if (!/\.PutRecords?$/.test(target)) return;
+    res.once('finish', () => {
+      if (res.statusCode !== 200) return;
+      for (const listener of [...listeners]) {
+        try {
+          listener();
+        } catch {
+          // a listener's failure is its own
+        }
+      }
+    });
+  });
   let stopping: Promise<void> | undefined;
   return {
     endpoint: `http://${host}:${port}`,
     port,
+    onPut(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
     stop() {
       stopping ??= new Promise<void>((resolve, reject) => {
         // kinesalite's close() closes its database, then the HTTP server; the server waits for open

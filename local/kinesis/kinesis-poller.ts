@@ -15,6 +15,10 @@
  *   a batch that keeps failing is handed to `onFailure` (the on-failure destination) and skipped.
  * - The checkpoint is written after each successful batch; a crash between the handler's success
  *   and the checkpoint re-delivers that batch (at-least-once, as in AWS).
+ * - Waiting for data: a shard read to its end waits until `wake()` (the platform calls it when
+ *   kinesalite has taken a put: LocalKinesis.onPut) or an idle delay that starts short and doubles
+ *   while the shard stays empty (back to short when records come) — no fixed poll interval between
+ *   a put and its delivery, as with Kinesis's enhanced fan-out.
  */
 import {
   GetRecordsCommand,
@@ -39,8 +43,10 @@ export interface KinesisPollerOptions {
   readonly checkpoints: CheckpointStore;
   /** Records per batch (GetRecords Limit), default 100. */
   readonly batchSize?: number;
-  /** Pause after a shard was read to its end (Lambda polls a shard about once a second), default 200 ms. */
+  /** First pause after a shard was read to its end (default 25 ms); doubles while it stays empty... */
   readonly idleDelayMs?: number;
+  /** ... up to this (default 1000 ms). `wake()` or new records bring it back to `idleDelayMs`. */
+  readonly maxIdleDelayMs?: number;
   /** Backoff after a failed batch: base × 2^attempt, capped (defaults 100 ms, 30 s). */
   readonly retryBaseDelayMs?: number;
   readonly retryMaxDelayMs?: number;
@@ -61,6 +67,8 @@ export interface KinesisPoller {
   caughtUp(): Promise<void>;
   /** The stream's ARN (`eventSourceARN` of the records). */
   readonly streamArn: string;
+  /** Records may have been put: shards waiting at their end read now. */
+  wake(): void;
 }
 
 /** Checkpoint value of a closed shard read to its end. */
@@ -81,7 +89,8 @@ export async function startKinesisPoller(options: KinesisPollerOptions): Promise
   if (!streamArn) throw new Error(`Kinesis stream ${streamName} has no ARN (DescribeStreamSummary)`);
   const region = options.region ?? streamArn.split(':')[3] ?? 'us-east-1';
   const batchSize = options.batchSize ?? 100;
-  const idleDelayMs = options.idleDelayMs ?? 200;
+  const idleDelayMs = options.idleDelayMs ?? 25;
+  const maxIdleDelayMs = Math.max(idleDelayMs, options.maxIdleDelayMs ?? 1000);
   const retryBase = options.retryBaseDelayMs ?? 100;
   const retryMax = options.retryMaxDelayMs ?? 30_000;
   const refreshMs = options.shardRefreshMs ?? 5_000;
@@ -89,6 +98,10 @@ export async function startKinesisPoller(options: KinesisPollerOptions): Promise
 
   let stopped = false;
   const wakers = new Set<() => void>();
+  /** Shards waiting at their end; wake() ends their wait. */
+  const idlers = new Set<() => void>();
+  /** Bumped by wake(): a shard that was reading when it came does not wait afterwards. */
+  let wakes = 0;
   const shards = new Map<string, ShardState>();
   const workers = new Set<Promise<void>>();
   let waiters: Array<{ snapshot: Map<string, number>; resolve: () => void }> = [];
@@ -107,6 +120,29 @@ export async function startKinesisPoller(options: KinesisPollerOptions): Promise
       const timer = setTimeout(wake, ms);
       wakers.add(wake);
     });
+  }
+
+  /** Waits at a shard's end: `ms`, or less when woken or stopped. Returns whether it was woken. */
+  function idle(ms: number, since: number): Promise<boolean> {
+    if (stopped || wakes !== since) return Promise.resolve(wakes !== since);
+    return new Promise((resolve) => {
+      const done = (woken: boolean) => {
+        clearTimeout(timer);
+        idlers.delete(onWake);
+        wakers.delete(onStop);
+        resolve(woken);
+      };
+      const onWake = () => done(true);
+      const onStop = () => done(false);
+      const timer = setTimeout(() => done(false), ms);
+      idlers.add(onWake);
+      wakers.add(onStop);
+    });
+  }
+
+  function wake(): void {
+    wakes++;
+    [...idlers].forEach((w) => w());
   }
 
   function notify(): void {
@@ -172,8 +208,10 @@ export async function startKinesisPoller(options: KinesisPollerOptions): Promise
     let iterator: string | undefined;
     let fresh = true; // the iterator must be (re)built from the checkpoint
     let attempts = 0;
+    let idleDelay = idleDelayMs;
     while (!stopped) {
       try {
+        const seen = wakes;
         if (fresh) {
           iterator = await iteratorFor(shardId);
           fresh = false;
@@ -187,10 +225,12 @@ export async function startKinesisPoller(options: KinesisPollerOptions): Promise
           if ((out.MillisBehindLatest ?? 0) === 0) {
             state.ends++;
             notify();
-            await sleep(idleDelayMs);
+            const woken = await idle(idleDelay, seen);
+            idleDelay = woken ? idleDelayMs : Math.min(maxIdleDelayMs, idleDelay * 2);
           }
           continue;
         }
+        idleDelay = idleDelayMs;
         const { failedAt, error } = await invoke(shardId, records);
         if (failedAt === undefined) {
           await options.checkpoints.put(checkpointId(shardId), records.at(-1)!.SequenceNumber!);
@@ -277,10 +317,13 @@ export async function startKinesisPoller(options: KinesisPollerOptions): Promise
     },
     caughtUp() {
       if (stopped) return Promise.resolve();
-      return new Promise((resolve) => {
+      const caught = new Promise<void>((resolve) => {
         waiters.push({ snapshot: new Map([...shards].map(([id, s]) => [id, s.ends])), resolve });
       });
+      wake();
+      return caught;
     },
+    wake,
   };
 }
 
