@@ -23,6 +23,7 @@ import { LocalScheduler } from '../scheduler/local-scheduler';
 import { SCHEDULES_TABLE } from '../../services/adapters/scheduler/schedules-table';
 import { DynamoDbCheckpointStore } from '../streams/checkpoints';
 import { startDynamoStreamPoller, type StreamPoller } from '../streams/dynamodb-stream-poller';
+import { onTableWrites } from '../streams/write-signal';
 import { wireCatalog } from './wire-catalog';
 import { wireNotifier } from './wire-notifier';
 import { startAgentCompute, type AgentCompute } from './agent-compute';
@@ -238,6 +239,8 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
       log: (message, fields) => log(`[publisher] ${message}`, fields),
     });
     stops.push(() => publisher.stop());
+    // Appends made in this process wake the publisher at once (others are found by its idle reads).
+    stops.push(onTableWrites(dynamo, tableName(EVENTS_TABLE, prefix), () => publisher.wake()));
     // The session monitor: Lambda's Kinesis event source, played by a poller with durable checkpoints.
     const monitor = await startKinesisPoller({
       name: 'session-monitor',
@@ -248,6 +251,8 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
       log: (message, fields) => log(`[session-monitor] ${message}`, fields),
     });
     stops.push(() => monitor.stop());
+    // Agents' puts (from their own processes) wake the monitor at once.
+    stops.push(kinesis.onPut(() => monitor.wake()));
     scheduler.start();
     stops.push(() => scheduler.stop());
     const requestSweep = async () => {
