@@ -19,7 +19,8 @@ beforeAll(async () => {
     [
       { type: 'turn', text: 'Starting' },
       { type: 'write', path: 'wip.md', content: 'work before the hang\n' },
-      { type: 'run', command: 'node -e "setTimeout(()=>{},60000)"' },
+      // It says when it runs (a file beside the repository, in the writable workspace).
+      { type: 'run', command: 'touch ../long-step-running; node -e "setTimeout(()=>{},60000)"' },
       { type: 'commit', message: 'Never reached' },
     ],
     { heartbeatSeconds: 1, stopGraceMs: 8_000, platform: { watchdog: { heartbeatTimeoutSec: 4 }, sweepEveryMs: 1_000 } },
@@ -40,13 +41,15 @@ test('a frozen agent is failed by the watchdog after the heartbeat limit, stoppe
   const { progressViews } = progressStoresOf(platform.deps);
   // Heartbeats arrive while the agent is alive (the limit is 4 s, a heartbeat every second).
   await waitUntil(async () => ((await progressViews.get(taskId))?.lastHeartbeatAt ? true : undefined), 20_000, 'a heartbeat');
-  await waitUntil(async () => ((await progressViews.get(taskId))?.lines.some((l) => l.text === 'write: wip.md') ? true : undefined), 20_000, 'the write step');
-  await new Promise((r) => setTimeout(r, 1_500)); // into the long step
+  // Into the long step (it says so), not a fixed 1.5 s after the write step.
+  const longStep = path.join(platform.agents!.compute.workspaceOf(running.sessionId!), 'long-step-running');
+  await waitUntil(async () => existsSync(longStep), 60_000, 'the long step');
   expect((await platform.views.taskViews.get(taskId))?.status).toBe('RUNNING');
 
-  // Freeze every process of the session (the agent and its command) but the bwrap monitor.
+  // Freeze every process of the session (the agent and its command) but the bwrap monitor; without
+  // bwrap the recorded pid is the agent itself, which must be frozen too (or it keeps heartbeating).
   const record = await platform.agents!.compute.recordOf(running.sessionId!);
-  const frozen = descendantsOf(record!.pid!);
+  const frozen = [...(record!.sandbox === 'bwrap' ? [] : [{ pid: record!.pid! }]), ...descendantsOf(record!.pid!)];
   expect(frozen.length).toBeGreaterThan(0);
   for (const p of frozen) process.kill(p.pid, 'SIGSTOP');
   const frozenAt = Date.now();
