@@ -17,7 +17,8 @@ beforeAll(async () => {
     [
       { type: 'turn', text: 'Starting' },
       { type: 'write', path: 'wip.md', content: 'work in progress\n' },
-      { type: 'run', command: 'node -e "setTimeout(()=>{},30000)"' },
+      // It says when it runs (a file beside the repository, in the writable workspace).
+      { type: 'run', command: 'touch ../long-step-running; node -e "setTimeout(()=>{},30000)"' },
       { type: 'commit', message: 'Never reached' },
     ],
     { stopGraceMs: 5_000 },
@@ -35,8 +36,10 @@ test('cancel during a long run → CANCELLED, agent gone, work in progress pushe
     const v = await platform.views.taskViews.get(taskId);
     return v?.status === 'RUNNING' && v.sessionId ? v : undefined;
   }, 20_000, 'RUNNING');
-  // Let the agent clone, write and enter the long run step.
-  await new Promise((r) => setTimeout(r, 4_000));
+  // The agent has cloned, written and entered the long run step (it says so): not a fixed 4 s, in
+  // which a loaded machine may not even have started the agent.
+  const longStep = path.join(platform.agents!.compute.workspaceOf(running.sessionId!), 'long-step-running');
+  await waitUntil(async () => existsSync(longStep), 60_000, 'the long step');
   await handleCommand(platform.store, taskDecider, { type: 'Task', id: taskId }, { type: 'RequestCancellation', requestedBy: 'user:carol', reason: null }, { correlationId: taskId, causationId: 'test', actor: 'user:carol', now: new Date() });
   const view = await waitTerminal(platform, taskId, 30_000);
   // Whichever lands first — the agent's stop report (finalized as CANCELLED since nothing was

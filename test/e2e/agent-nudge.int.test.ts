@@ -18,10 +18,12 @@ let e2e: AgentE2e;
 let completedTaskId: string | undefined;
 
 beforeAll(async () => {
-  e2e = await startAgentPlatform([
+  e2e = await startAgentPlatform((dataDir) => [
     { type: 'turn', text: 'Starting' },
-    // Long enough for the nudge to travel store → bus → inbox while the agent is busy.
-    { type: 'run', command: 'node -e "setTimeout(()=>{},6000)"' },
+    // Busy until the nudge has travelled store → bus → inbox (the inbox folder is bound read-only
+    // into the sandbox at the same path), not a fixed 6 s that a loaded machine can outlast; at
+    // most about a minute, as a guard.
+    { type: 'run', command: `i=0; until ls '${dataDir}'/blobs/nudges/*/*.json >/dev/null 2>&1 || [ $i -ge 600 ]; do sleep 0.1; i=$((i+1)); done` },
     { type: 'write', path: 'CHANGELOG.md', content: '# Changelog\n' },
     { type: 'commit', message: 'Add a changelog' },
   ]);
