@@ -2,7 +2,7 @@
  * The one HTTP wrapper of the CLI: base URL (`<api_url>/v1`), auth headers, JSON in and out, the
  * error envelope turned into an ApiError (code, message, request id), a timeout per request, and
  * retries on 429 / 503 honouring Retry-After. Typed calls for every endpoint the CLI uses, so the
- * paths, query parameters and bodies of the contract (../shared/API.md) are written in one place.
+ * paths, query parameters and bodies of the contract (docs/API.md) are written in one place.
  */
 import type { Auth } from './config';
 import type { CancelResult, CreateTaskRequest, Page, Row, TaskDetail, TaskEvent } from './types';

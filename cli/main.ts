@@ -1,5 +1,5 @@
 /**
- * bgagent — the command-line client of the platform's REST API (../shared/API.md).
+ * bgagent — the command-line client of the platform's REST API (docs/API.md).
  *
  *   main(argv, env, io) → exit code: 0 ok, 1 API or task failure, 2 usage error, 130 Ctrl-C.
  *

@@ -1,5 +1,5 @@
 /**
- * The whole platform in one stack (ARCHITECTURE §8): the constructs wired together. Services come
+ * The whole platform in one stack (docs/ARCHITECTURE.md "The cloud"): the constructs wired together. Services come
  * from the catalog and tables from the shared definitions; nothing is listed here.
  *
  *   bus (+ archive) ← publisher ← event store (DynamoDB Stream)

@@ -1,5 +1,5 @@
 /**
- * Applying one delivered event to its stored view (ARCHITECTURE §6). Delivery is at-least-once and
+ * Applying one delivered event to its stored view (docs/ARCHITECTURE.md "Projections"). Delivery is at-least-once and
  * unordered, so against the stored `lastSequence`:
  *
  *   sequence ≤ lastSequence      a duplicate (or an event already folded by gap healing): ignored

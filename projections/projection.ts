@@ -1,5 +1,5 @@
 /**
- * The projection shape (ARCHITECTURE §6): a read model built from one type of stream by a pure
+ * The projection shape (docs/ARCHITECTURE.md "Projections"): a read model built from one type of stream by a pure
  * fold. A projection knows nothing about storage or delivery; `apply.ts` applies delivered events
  * to a stored view (duplicates, gaps, conflicts), `rebuild.ts` folds whole streams from the store.
  *

@@ -17,7 +17,7 @@
  * So the stored view never goes backwards, and once events stop, every view equals the fold of
  * its whole stream.
  *
- * This rebuilds in place. To switch reads only when a rebuild is complete (ARCHITECTURE §6), rebuild
+ * This rebuilds in place. To switch reads only when a rebuild is complete, rebuild
  * into the tables of another prefix (the CLI's --view-prefix) and point readers at them.
  */
 import type { EventType, StreamRef } from '../services/kernel/envelope';

@@ -1,5 +1,5 @@
 /**
- * One agent session, start to end (ARCHITECTURE §7):
+ * One agent session, start to end (docs/ARCHITECTURE.md "The agent"):
  *
  *   load the prompt → clone → branch → trailers hook → harness → safety net (commit + push)
  *   → verify → push → ensure the PR → write memory → final report

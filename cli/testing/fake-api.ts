@@ -1,5 +1,5 @@
 /**
- * A small in-memory implementation of the REST contract (../shared/API.md) on a real node:http
+ * A small in-memory implementation of the REST contract (docs/API.md) on a real node:http
  * server, for the CLI's tests. It checks what the contract asks of a client — the auth header, the
  * JSON bodies (snake_case fields, no unknown ones), the query parameters, the Idempotency-Key — and
  * answers with the contract's envelopes, status codes, error codes and an X-Request-Id on every

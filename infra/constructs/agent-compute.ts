@@ -1,5 +1,5 @@
 /**
- * Where agent sessions run (ARCHITECTURE §7): an Amazon Bedrock AgentCore runtime (default) or ECS
+ * Where agent sessions run (docs/ARCHITECTURE.md "Compute"): an Amazon Bedrock AgentCore runtime (default) or ECS
  * Fargate (CDK context `compute=ecs`), both on the agent image (agent/image/Dockerfile).
  *
  * The image: built from the repository root with the Dockerfile's allowlist

@@ -1,5 +1,5 @@
 /**
- * The event store (ARCHITECTURE §3): the append-only events table and its outbox publisher.
+ * The event store (docs/ARCHITECTURE.md "The event store"): the append-only events table and its outbox publisher.
  *
  * - The table comes from EVENTS_TABLE (keys, the `streams` index, stream NEW_IMAGE); point-in-time
  *   recovery, deletion protection and RETAIN: it is the source of truth. Its resource policy denies

@@ -82,6 +82,6 @@ export function platformFunction(scope: Construct, id: string, props: PlatformFu
       });
   platformFunctions.set(fn, props.entry);
   acknowledge(fn, managedPolicyFinding('service-role/AWSLambdaBasicExecutionRole'), 'AWSLambdaBasicExecutionRole only lets the function write its own logs; AWS maintains it.');
-  acknowledge(fn, 'AwsSolutions-L1', 'nodejs22.x is the runtime the platform is built and tested for (ARCHITECTURE.md §10); moving to a newer one is a tested change, not a default.');
+  acknowledge(fn, 'AwsSolutions-L1', 'nodejs22.x is the runtime the platform is built and tested for (docs/ARCHITECTURE.md "Conventions"); moving to a newer one is a tested change, not a default.');
   return fn;
 }

@@ -1,5 +1,5 @@
 /**
- * Agent telemetry (ARCHITECTURE §7): the Kinesis stream agents write progress, heartbeats and their
+ * Agent telemetry (docs/ARCHITECTURE.md "The agent"): the Kinesis stream agents write progress, heartbeats and their
  * final report to (partition key = task id), and the session monitor that reads it
  * (services/tasks/session-monitor/telemetry-consumer.ts).
  *

@@ -1,5 +1,5 @@
 /**
- * `npm start`: the whole platform on one machine, in one command (ARCHITECTURE §9).
+ * `npm start`: the whole platform on one machine, in one command (docs/ARCHITECTURE.md "The embedded platform").
  *
  * DynamoDB Local, the local EventBridge with the catalog's rules, kinesalite, the publisher, every
  * service and projection, the local forge, the local agent compute (real sandboxed agents) and the

@@ -1,5 +1,5 @@
 /**
- * The REST API as one Lambda handler over API Gateway proxy requests (API.md). On one machine the
+ * The REST API as one Lambda handler over API Gateway proxy requests (docs/API.md). On one machine the
  * local HTTP server (local/api) turns real requests into the same proxy events.
  *
  * Per request: a request id (ULID, `X-Request-Id` on every response, `request_id` in errors), the

@@ -5,7 +5,7 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { ApiError } from './errors';
 
-/** Request bodies are limited to 1 MB (API.md). */
+/** Request bodies are limited to 1 MB (docs/API.md). */
 export const MAX_BODY_BYTES = 1024 * 1024;
 
 export interface ApiRequest {

@@ -1,5 +1,5 @@
 /**
- * TaskView (camelCase, the read model) → TaskDetail (snake_case, the wire contract of API.md).
+ * TaskView (camelCase, the read model) → TaskDetail (snake_case, the wire contract of docs/API.md).
  * error_classification is derived here, when read, from the recorded error code and reason.
  * For read-your-writes, a task's view can also be folded straight from its stream (foldTaskView):
  * the same pure evolve the projection runs, so both give the same answer.

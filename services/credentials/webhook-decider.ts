@@ -9,7 +9,7 @@
  *                    WEBHOOK_NOT_FOUND (the same error, so that ids cannot be probed; the API
  *                    answers 404); a webhook already revoked → WEBHOOK_ALREADY_REVOKED (409)
  *
- * Bad input (a name outside API.md's rule, a malformed user id or secret name) → VALIDATION_ERROR.
+ * Bad input (a name outside the rule of CreateWebhookRequest, docs/API.md; a malformed user id or secret name) → VALIDATION_ERROR.
  */
 import type { WebhookCreated } from '../../schemas/generated/events/WebhookCreated.v1';
 import type { WebhookRevoked } from '../../schemas/generated/events/WebhookRevoked.v1';
@@ -25,7 +25,7 @@ export type { WebhookCreated, WebhookRevoked };
 
 export type WebhookErrorCode = 'VALIDATION_ERROR' | 'WEBHOOK_ID_TAKEN' | 'WEBHOOK_NOT_FOUND' | 'WEBHOOK_ALREADY_REVOKED';
 
-/** API.md's rule for webhook names (2–64 characters: the rule needs a first and a last character). */
+/** The rule for webhook names (CreateWebhookRequest in docs/API.md; 2–64 characters: the rule needs a first and a last character). */
 export const WEBHOOK_NAME = /^[a-zA-Z0-9][a-zA-Z0-9 _-]{0,62}[a-zA-Z0-9]$/;
 
 // ── commands ────────────────────────────────────────────────────────────────────────────────────

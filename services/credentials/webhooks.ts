@@ -62,7 +62,7 @@ export function signWebhookBody(secret: string, rawBody: string | Buffer): strin
 
 /**
  * Creates a webhook for `userId` and returns its secret (the only time it leaves the secret store).
- * Errors: VALIDATION_ERROR (name: API.md's rule), before anything is written.
+ * Errors: VALIDATION_ERROR (name: the rule of CreateWebhookRequest, docs/API.md), before anything is written.
  */
 export async function createWebhook(
   store: EventStore,

@@ -1,5 +1,5 @@
 /**
- * EventStore on DynamoDB (ARCHITECTURE §3). One item per event at (pk = stream key, sk =
+ * EventStore on DynamoDB (docs/ARCHITECTURE.md "The event store"). One item per event at (pk = stream key, sk =
  * sequence), each written only if absent: optimistic concurrency from the key schema alone, as
  * Castore's adapter does. The envelope is stored as one JSON string attribute, which keeps the
  * item cheap to write and to read back (no per-field marshalling) and is what the outbox

@@ -1,5 +1,5 @@
 /**
- * The event envelope (ARCHITECTURE §2) and the shapes that domain code, the store and the bus
+ * The event envelope (docs/ARCHITECTURE.md "Events and the envelope") and the shapes that domain code, the store and the bus
  * share. Event data types are generated from schemas/ (never hand-written here).
  */
 import type { EventDataMap, EventType } from '../../schemas/generated/registry';

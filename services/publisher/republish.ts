@@ -1,6 +1,6 @@
 /**
- * The outbox's republish command (ARCHITECTURE §3: "A republish command re-sends a range from the
- * store"): reads stored events back from the event store and publishes them to the bus again.
+ * The outbox's republish command (docs/ARCHITECTURE.md "The outbox publisher"; it re-sends a range from the
+ * store): reads stored events back from the event store and publishes them to the bus again.
  *
  * Events are re-sent UNCHANGED — the same envelope, the same event id, the same `recordedAt`;
  * nothing marks them as replayed, so the bus and its targets cannot tell a copy from the original.

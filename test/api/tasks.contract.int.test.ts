@@ -1,5 +1,5 @@
 /**
- * Contract of the task endpoints (API.md "Tasks") over real HTTP against the embedded platform:
+ * Contract of the task endpoints (docs/API.md "Tasks") over real HTTP against the embedded platform:
  * status codes, bodies valid against schemas/api, the error envelope and codes, X-Request-Id,
  * Idempotency-Key, pagination, and that a refused request writes nothing.
  */

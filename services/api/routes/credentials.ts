@@ -1,5 +1,5 @@
 /**
- * API keys and webhooks of the caller (API.md "Webhooks", "Repositories and keys"). Secrets are in
+ * API keys and webhooks of the caller (docs/API.md "Webhooks", "Repositories and keys"). Secrets are in
  * the create responses only — never listed again. Another user's key or webhook answers 404.
  */
 import type { CreateApiKeyRequest } from '../../../schemas/generated/api/CreateApiKeyRequest';

@@ -1,5 +1,5 @@
 /**
- * The task endpoints of API.md: create, list, get, cancel, events, replay, nudge and live progress.
+ * The task endpoints of docs/API.md: create, list, get, cancel, events, replay, nudge and live progress.
  * A user reaches only their own tasks: another user's task answers 404 TASK_NOT_FOUND, exactly as
  * a task that does not exist, so task ids cannot be probed. Reads of one task fold its stream
  * (read-your-writes); lists come from the task view.

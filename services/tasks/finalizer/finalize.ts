@@ -2,7 +2,7 @@
  * Finalization of one task (SessionEnded → TaskCompleted / TaskFailed), shared by the finalizer
  * service and the watchdog's re-drive of a task stuck in FINALIZING. The git provider is asked what
  * is on the task's branch (its pull request, commits ahead of the default branch) and the Task
- * decider infers the result from that and the agent's report (ARCHITECTURE §7). GitProvider errors
+ * decider infers the result from that and the agent's report (docs/ARCHITECTURE.md "Task lifecycle"). GitProvider errors
  * propagate: the message is retried. The session is over, so its deadline schedule is cancelled.
  */
 import { handleCommand, type CommandContext } from '../../kernel/command-handler';

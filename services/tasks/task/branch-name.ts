@@ -1,5 +1,5 @@
 /**
- * The branch a task's agent works on: `bgagent/<taskId>/<slug>` (ARCHITECTURE §7).
+ * The branch a task's agent works on: `bgagent/<taskId>/<slug>` (docs/ARCHITECTURE.md "The agent").
  *
  * The slug comes from the task description, or `issue-<n>` when the task is an issue: lowercase
  * ASCII letters and digits, every other run of characters becomes one `-` (accents are dropped

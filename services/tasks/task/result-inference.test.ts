@@ -5,7 +5,7 @@ const PR = 'https://github.com/o/n/pull/7';
 
 type Row = [label: string, input: InferenceInput, expected: Partial<InferredResult> & { status: InferredResult['status'] }];
 
-// ARCHITECTURE §7: every row of the matrix, and the corners of each row.
+// The matrix of result-inference.ts: every row, and the corners of each row.
 const MATRIX: Row[] = [
   ['success + PR', { agentOutcome: 'success', prUrl: PR, prNumber: 7, commits: 3 }, { status: 'COMPLETED', prUrl: PR, prNumber: 7, warning: null }],
   ['success + PR (no commit count)', { agentOutcome: 'success', prUrl: PR, prNumber: 7, commits: 0 }, { status: 'COMPLETED', prUrl: PR, prNumber: 7, warning: null }],

@@ -1,5 +1,5 @@
 /**
- * Result inference (ARCHITECTURE §7): what a finished session amounts to, from the agent's report
+ * Result inference (docs/ARCHITECTURE.md "Task lifecycle"): what a finished session amounts to, from the agent's report
  * and what the git provider finds on the task's branch.
  *
  * | agent     | pull request | commits | result                                   |

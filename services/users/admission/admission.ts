@@ -1,5 +1,5 @@
 /**
- * Admission (ARCHITECTURE §4): the per-user cap with a FIFO queue, kept in the User aggregate.
+ * Admission (docs/ARCHITECTURE.md "Admission"): the per-user cap with a FIFO queue, kept in the User aggregate.
  * Every decision changes the user's stream and the affected task streams in one atomic append:
  * SlotAcquired + TaskAdmitted, TaskEnqueued + TaskQueued, SlotReleased + (SlotAcquired +
  * TaskAdmitted for the next queued task), TaskDequeued(expired) + TaskFailed. No counter can drift:

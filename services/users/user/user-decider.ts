@@ -1,5 +1,5 @@
 /**
- * The User decider: admission with a per-user cap and a FIFO queue (ARCHITECTURE §4). The admission
+ * The User decider: admission with a per-user cap and a FIFO queue (docs/ARCHITECTURE.md "Admission"). The admission
  * service appends what this decides to the user stream and, in the same transaction, the matching
  * task events (see `taskEffectsOf`): SlotAcquired ↔ TaskAdmitted, TaskEnqueued ↔ TaskQueued,
  * TaskDequeued (expired) ↔ TaskFailed QUEUE_TIMEOUT.
