@@ -4,8 +4,9 @@
  *   load the prompt → clone → branch → trailers hook → harness → safety net (commit + push)
  *   → verify → push → ensure the PR → write memory → final report
  *
- * - Every step emits a `milestone` progress event; heartbeats go out every
- *   payload.heartbeatSeconds while the session runs.
+ * - Every step emits a `milestone` progress event. A heartbeat goes out at the start and then only
+ *   when the agent has sent nothing for payload.heartbeatSeconds (any record is a sign of life:
+ *   a working agent sends none, a quiet one one per interval; services/tasks/session/heartbeat.ts).
  * - Nudges (`deps.nudges`, draining): whatever the harness takes from it is announced as milestone
  *   `nudge_delivered` (with the start of the message), so users see that their message reached the
  *   agent; a failing source gives no nudges rather than failing the harness.
@@ -97,12 +98,22 @@ export async function runSession(deps: RunSessionDeps): Promise<SessionOutcome> 
   const now = deps.now ?? (() => new Date());
   const cancel = deps.signal ?? new AbortController().signal;
 
+  // The heartbeat timer: re-armed by every record, so it fires only after heartbeatSeconds of silence.
+  let heartbeatTimer: NodeJS.Timeout | undefined;
+  let heartbeats = false;
+  const armHeartbeat = () => {
+    if (!heartbeats) return;
+    clearTimeout(heartbeatTimer);
+    heartbeatTimer = setTimeout(() => beat(), payload.heartbeatSeconds * 1000);
+    heartbeatTimer.unref();
+  };
   const emit = (event: ProgressEvent) => {
     try {
       telemetry.progress(event);
     } catch (err) {
       log('warn', `telemetry.progress failed: ${errorMessage(err)}`);
     }
+    armHeartbeat();
   };
   const milestone = (name: string, detail?: string) => {
     log('info', `milestone ${name}${detail ? `: ${detail}` : ''}`);
@@ -114,6 +125,7 @@ export async function runSession(deps: RunSessionDeps): Promise<SessionOutcome> 
     } catch (err) {
       log('warn', `telemetry.heartbeat failed: ${errorMessage(err)}`);
     }
+    armHeartbeat();
   };
   const nudges = (): readonly string[] => {
     let delivered: readonly string[];
@@ -148,12 +160,8 @@ export async function runSession(deps: RunSessionDeps): Promise<SessionOutcome> 
     t.unref();
     timers.push(t);
   }
+  heartbeats = payload.heartbeatSeconds > 0;
   beat();
-  if (payload.heartbeatSeconds > 0) {
-    const t = setInterval(beat, payload.heartbeatSeconds * 1000);
-    t.unref();
-    timers.push(t);
-  }
 
   const errors: string[] = [];
   let harnessResult: HarnessResult = { outcome: 'error', error: null, turns: 0, costUsd: 0 };
@@ -337,6 +345,8 @@ export async function runSession(deps: RunSessionDeps): Promise<SessionOutcome> 
   }
 
   for (const t of timers) clearTimeout(t);
+  heartbeats = false;
+  clearTimeout(heartbeatTimer);
   cancel.removeEventListener('abort', onCancel);
 
   milestone('final_report', `${report.outcome}${report.prUrl ? ` ${report.prUrl}` : ''}`);

@@ -12,6 +12,8 @@ import { GitHubClient } from '../../services/adapters/git/octokit-git-provider';
 import type { ServiceDeps } from '../../services/deps';
 import type { SessionInput } from '../../services/ports/compute';
 import { loadRepoConfig } from '../../services/repos/repo/load-repo-config';
+import { DEFAULT_REPO_CONFIG } from '../../services/repos/repo/repo-config';
+import { heartbeatSecondsFor } from '../../services/tasks/session/heartbeat';
 import { recordSessionReport } from '../../services/tasks/session-monitor/session-report';
 import { createLogger } from '../../services/kernel/logger';
 import { nudgeInboxRef } from '../../services/tasks/nudge-delivery/inbox';
@@ -70,7 +72,8 @@ export async function startAgentCompute(options: AgentComputeOptions): Promise<A
       harness: options.harnessFor?.(input.repo) ?? options.harness,
       verify: config?.verify ?? { build: [], test: [], lint: [], gating: 'informational' },
       telemetry: { streamName: options.telemetryStream, endpoint: options.kinesisUrl, region: 'us-east-1' },
-      heartbeatSeconds: options.heartbeatSeconds ?? 45,
+      // Consistent with the watchdog's threshold for this repository (services/tasks/session/heartbeat.ts).
+      heartbeatSeconds: options.heartbeatSeconds ?? heartbeatSecondsFor((config ?? DEFAULT_REPO_CONFIG).session.heartbeatTimeoutSeconds),
       // The task's nudge inbox in the platform's blob store, which the sandbox binds read-only
       // (readOnlyPaths): the agent reads nudges there as the nudge-delivery service writes them.
       ...(deps ? { nudgesRef: nudgeInboxRef(deps.blobs, input.taskId) } : {}),

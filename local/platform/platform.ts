@@ -92,7 +92,7 @@ export interface PlatformOptions {
     readonly forgePort?: number;
     readonly stopGraceMs?: number;
     readonly reportGraceMs?: number;
-    /** How often agents send a heartbeat (default 45 s). */
+    /** Seconds of silence after which agents send a heartbeat (default: half the repository's unresponsive threshold, services/tasks/session/heartbeat.ts). */
     readonly heartbeatSeconds?: number;
     /** Variables given to agents on purpose (e.g. ANTHROPIC_API_KEY / ANTHROPIC_BASE_URL for the claude harness). */
     readonly env?: Readonly<Record<string, string>>;

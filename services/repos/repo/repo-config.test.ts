@@ -12,7 +12,7 @@ describe('DEFAULT_REPO_CONFIG / withDefaults', () => {
       systemPromptOverrides: { prepend: null, append: null },
       verify: { build: [], test: [], lint: [], gating: 'regression_only' },
       triggerLabel: 'bgagent',
-      session: { maxDurationMinutes: 480, heartbeatTimeoutSeconds: 300 },
+      session: { maxDurationMinutes: 480, heartbeatTimeoutSeconds: 1800 },
     });
     expect(repoConfigIssues('o/n', DEFAULT_REPO_CONFIG)).toEqual([]);
   });
@@ -38,7 +38,7 @@ describe('DEFAULT_REPO_CONFIG / withDefaults', () => {
       maxBudgetUsd: 2.5,
       systemPromptOverrides: { prepend: null, append: 'Use pnpm.' },
       verify: { build: [], test: ['npm test'], lint: [], gating: 'regression_only' },
-      session: { maxDurationMinutes: 60, heartbeatTimeoutSeconds: 300 },
+      session: { maxDurationMinutes: 60, heartbeatTimeoutSeconds: 1800 },
     });
   });
 

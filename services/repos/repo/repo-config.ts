@@ -48,7 +48,8 @@ export const DEFAULT_REPO_CONFIG: Readonly<RepoConfig> = deepFreeze<RepoConfig>(
   systemPromptOverrides: { prepend: null, append: null },
   verify: { build: [], test: [], lint: [], gating: 'regression_only' },
   triggerLabel: 'bgagent',
-  session: { maxDurationMinutes: 480, heartbeatTimeoutSeconds: 300 },
+  // 1800 s: the agent sends a heartbeat after 900 s of silence (services/tasks/session/heartbeat.ts).
+  session: { maxDurationMinutes: 480, heartbeatTimeoutSeconds: 1800 },
 });
 
 const list = (given: readonly string[] | undefined, fallback: CommandList): CommandList =>
