@@ -5,8 +5,11 @@
  *
  * - `seq` numbers the session's records 1, 2, 3, ... in the order they are produced; the consumer
  *   orders by it (Kinesis may reorder records of a PutRecords whose first attempt partly failed).
- * - Records are buffered and sent with PutRecords about once a second (`flushIntervalMs`), at once
- *   when a full batch (500 records) is waiting, and at once for the final report.
+ * - Records are sent with PutRecords `flushIntervalMs` (50 ms by default) after the first of them
+ *   was produced, together with whatever came meanwhile (a turn's lines go in one call), at once
+ *   when a full batch (500 records) is waiting, and at once for the final report. A line reaches
+ *   the stream within about 50 ms, not on the next tick of a timer: `watch` shows it live. (The cost
+ *   side is the session monitor's batching window, infra/constructs/telemetry.ts.)
  * - One PutRecords is in flight at a time. Records that fail (the whole call, or per record:
  *   FailedRecordCount / ErrorCode) go back to the head of the buffer and are retried with
  *   exponential backoff and jitter, ahead of anything newer.
@@ -37,7 +40,7 @@ export interface TelemetryPublisherOptions {
   readonly sessionId: string;
   /** Seconds between heartbeats (default 45); 0 turns the timer off (`heartbeat()` still works). */
   readonly heartbeatSeconds?: number;
-  /** How often buffered records are sent (default 1000 ms). */
+  /** How long a record waits for others to go with it in one PutRecords (default DEFAULT_SEND_DELAY_MS). */
   readonly flushIntervalMs?: number;
   /** The first record's `seq` (default 1). */
   readonly firstSeq?: number;
@@ -68,6 +71,9 @@ export interface TelemetryStats {
   /** The last `seq` handed out. */
   readonly lastSeq: number;
 }
+
+/** How long a produced record waits for others before they are sent together (ms). */
+export const DEFAULT_SEND_DELAY_MS = 50;
 
 /** Kinesis limits: 500 records and 5 MiB per PutRecords, 1 MiB per record (data + partition key). */
 const MAX_BATCH_RECORDS = 500;
@@ -119,7 +125,7 @@ export class TelemetryPublisher {
     this.taskId = options.taskId;
     this.sessionId = options.sessionId;
     this.heartbeatMs = Math.max(0, (options.heartbeatSeconds ?? 45) * 1000);
-    this.flushIntervalMs = Math.max(10, options.flushIntervalMs ?? 1000);
+    this.flushIntervalMs = Math.max(0, options.flushIntervalMs ?? DEFAULT_SEND_DELAY_MS);
     this.baseDelayMs = options.retry?.baseDelayMs ?? 200;
     this.maxDelayMs = options.retry?.maxDelayMs ?? 5000;
     this.finalReportTimeoutMs = options.finalReportTimeoutMs ?? 10 * 60_000;
@@ -131,21 +137,16 @@ export class TelemetryPublisher {
     this.seq = (options.firstSeq ?? 1) - 1;
   }
 
-  /** Starts the heartbeat and flush timers and sends a first heartbeat. Idempotent. */
+  /** Starts sending (and the heartbeat timer) with a first heartbeat. Idempotent. */
   start(): this {
     if (this.started || this.closing) return this;
     this.started = true;
     this.heartbeat();
     if (this.heartbeatMs > 0) this.heartbeatTimer = unref(setInterval(() => this.heartbeat(), this.heartbeatMs));
-    this.flushTimer = unref(
-      setInterval(() => {
-        if (this.buffer.length > 0) this.kick();
-      }, this.flushIntervalMs),
-    );
     return this;
   }
 
-  /** Queues a progress record (sent within about a second). Never throws. */
+  /** Queues a progress record (sent within `flushIntervalMs`). Never throws. */
   progress(event: ProgressEvent): void {
     this.safely('progress', () => this.enqueue((base) => ({ ...base, type: 'progress', event: trimEvent(event) })));
   }
@@ -186,7 +187,8 @@ export class TelemetryPublisher {
     }
     this.closing = true;
     clearInterval(this.heartbeatTimer);
-    clearInterval(this.flushTimer);
+    clearTimeout(this.flushTimer);
+    this.flushTimer = undefined;
     let timer: NodeJS.Timeout | undefined;
     const timedOut = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), this.closeTimeoutMs)));
     const outcome = await Promise.race([this.flush().then(() => 'flushed' as const), timedOut]);
@@ -231,6 +233,18 @@ export class TelemetryPublisher {
     this.buffer.push({ record, data, ...(waiter ? { waiter } : {}) });
     this.shed();
     if (this.buffer.length >= MAX_BATCH_RECORDS) this.kick();
+    else this.sendSoon();
+  }
+
+  /** Sends the buffer `flushIntervalMs` from now, unless a send is already due (or running: it takes these too). */
+  private sendSoon(): void {
+    if (this.flushTimer || !this.started || this.closing) return;
+    this.flushTimer = unref(
+      setTimeout(() => {
+        this.flushTimer = undefined;
+        if (this.buffer.length > 0) this.kick();
+      }, this.flushIntervalMs),
+    );
   }
 
   /** Keeps the buffer bounded while Kinesis is away: drops the oldest records that are not a final report. */
