@@ -40,6 +40,7 @@ import { nudgeInboxRef } from '../tasks/nudge-delivery/inbox';
 import type { ComputeStrategy, ComputeType, SessionInput } from '../ports/compute';
 import type { BlobStore } from '../ports/blob-store';
 import { loadRepoConfig } from '../repos/repo/load-repo-config';
+import { heartbeatSecondsFor } from '../tasks/session/heartbeat';
 import type { ApiDeps } from '../api/deps';
 import { jwtAuthenticator } from '../api/jwt';
 import { PageTokens } from '../api/page-token';
@@ -174,7 +175,8 @@ export async function cloudSessionPayload(
     harness: options.harness,
     verify: config.verify,
     telemetry: { streamName: options.telemetryStream, region: options.region ?? 'us-east-1' },
-    heartbeatSeconds: 45,
+    // Consistent with the watchdog's threshold for this repository (services/tasks/session/heartbeat.ts).
+    heartbeatSeconds: heartbeatSecondsFor(config.session.heartbeatTimeoutSeconds),
     nudgesRef: nudgeInboxRef(options.blobs, input.taskId),
     ...(options.gitTokenSecretArn ? { gitTokenRef: `${SECRETS_MANAGER_REF}${options.gitTokenSecretArn}` } : {}),
   };
