@@ -50,6 +50,11 @@ export interface AgentCompute {
   readonly git: GitHubClient;
   /** Connects the exit hook to the services (the report path needs deps that include this compute). */
   attach(deps: ServiceDeps): void;
+  /**
+   * The session monitor's `caughtUp` (resolves once it has read the telemetry stream to its end): an
+   * exited agent's report counts as missing only after that, not after a fixed wait alone.
+   */
+  watchReports(caughtUp: () => Promise<void>): void;
   stop(): Promise<void>;
 }
 
@@ -61,6 +66,7 @@ export async function startAgentCompute(options: AgentComputeOptions): Promise<A
   const git = new GitHubClient({ token: forgeToken, baseUrl: forge.apiUrl, pacingGroup: `forge-${forge.port}` });
   let deps: ServiceDeps | undefined;
   const logger = createLogger('local-compute');
+  let reportsCaughtUp: (() => Promise<void>) | undefined;
 
   const payload = async (input: SessionInput): Promise<SessionPayload> => {
     const [owner, name] = input.repo.split('/') as [string, string];
@@ -90,22 +96,27 @@ export async function startAgentCompute(options: AgentComputeOptions): Promise<A
     readOnlyPaths: options.readOnlyPaths,
     onExit: (exit) => {
       // An agent that exited without a final report: once its report could have arrived, record
-      // the session as ended without one (a report that did arrive makes this a no-op).
+      // the session as ended without one (a report that did arrive makes this a no-op). "Could have
+      // arrived" is the grace AND the session monitor having read the telemetry stream to its end:
+      // the agent delivers its report before it exits, but on a loaded machine the monitor may be
+      // further behind than any fixed grace, and a no_report recorded first would shadow the report.
       setTimeout(() => {
-        if (!deps) return;
-        void recordSessionReport(deps, {
-          taskId: exit.taskId,
-          sessionId: exit.sessionId,
-          outcome: 'no_report',
-          error: `the agent exited (${exit.signal ?? `code ${exit.exitCode}`}) without a final report; its log: ${exit.logFile}`,
-          turns: 0,
-          costUsd: 0,
-          commits: 0,
-          prUrl: null,
-          prNumber: null,
-          buildPassed: null,
-          lintPassed: null,
-        }, { causationId: `exit:${exit.sessionId}`, logger }).catch((err: Error) => logger.warn('could not record the missing report', { error: err.message }));
+        void (reportsCaughtUp?.() ?? Promise.resolve()).then(() => {
+          if (!deps) return;
+          return recordSessionReport(deps, {
+            taskId: exit.taskId,
+            sessionId: exit.sessionId,
+            outcome: 'no_report',
+            error: `the agent exited (${exit.signal ?? `code ${exit.exitCode}`}) without a final report; its log: ${exit.logFile}`,
+            turns: 0,
+            costUsd: 0,
+            commits: 0,
+            prUrl: null,
+            prNumber: null,
+            buildPassed: null,
+            lintPassed: null,
+          }, { causationId: `exit:${exit.sessionId}`, logger });
+        }).catch((err: Error) => logger.warn('could not record the missing report', { error: err.message }));
       }, options.reportGraceMs ?? 10_000).unref();
     },
   });
@@ -117,6 +128,9 @@ export async function startAgentCompute(options: AgentComputeOptions): Promise<A
     git,
     attach(d) {
       deps = d;
+    },
+    watchReports(caughtUp) {
+      reportsCaughtUp = caughtUp;
     },
     async stop() {
       await forge.stop();

@@ -251,6 +251,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
       log: (message, fields) => log(`[session-monitor] ${message}`, fields),
     });
     stops.push(() => monitor.stop());
+    agents?.watchReports(() => monitor.caughtUp());
     // Agents' puts (from their own processes) wake the monitor at once.
     stops.push(kinesis.onPut(() => monitor.wake()));
     scheduler.start();
