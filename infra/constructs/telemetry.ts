@@ -19,6 +19,15 @@ import { Construct } from 'constructs';
 import { DeadLetterQueue } from './dead-letter-queue';
 import { platformFunction } from './platform-function';
 
+/**
+ * The session monitor's event source on the stream. Lambda invokes the monitor once per batch: a
+ * batch closes after the batching window or at `batchSize` records, so a session costs about one
+ * invocation per burst of telemetry (bench/session-hour.ts counts a session-hour from these values).
+ * 1 s keeps progress live in `watch`; a quiet agent is heard from once per heartbeat interval
+ * (services/tasks/session/heartbeat.ts), which is what bounds the invocations.
+ */
+export const SESSION_MONITOR_EVENT_SOURCE = { batchSize: 100, maxBatchingWindowSeconds: 1 } as const;
+
 export interface TelemetryProps {
   readonly prefix: string;
   readonly shardCount?: number;
@@ -60,8 +69,8 @@ export class Telemetry extends Construct {
     monitor.addEventSource(
       new KinesisEventSource(this.stream, {
         startingPosition: lambda.StartingPosition.TRIM_HORIZON,
-        batchSize: 100,
-        maxBatchingWindow: Duration.seconds(1),
+        batchSize: SESSION_MONITOR_EVENT_SOURCE.batchSize,
+        maxBatchingWindow: Duration.seconds(SESSION_MONITOR_EVENT_SOURCE.maxBatchingWindowSeconds),
         bisectBatchOnError: true,
         retryAttempts: 10,
         reportBatchItemFailures: true,
