@@ -1,0 +1,21 @@
+/**
+ * The telemetry configuration in force, read from where the product defines it, for the
+ * session-hour accounting (./session-hour.ts).
+ */
+import { DEFAULT_SEND_DELAY_MS } from '../agent/telemetry/telemetry-publisher';
+import { SESSION_MONITOR_EVENT_SOURCE } from '../infra/constructs/telemetry';
+import { DEFAULT_REPO_CONFIG } from '../services/repos/repo/repo-config';
+import { heartbeatSecondsFor } from '../services/tasks/session/heartbeat';
+import type { TelemetrySettings } from './session-hour';
+
+export function telemetrySettings(): TelemetrySettings & { readonly unresponsiveThresholdSeconds: number } {
+  const threshold = DEFAULT_REPO_CONFIG.session.heartbeatTimeoutSeconds;
+  return {
+    // agent/runtime/run-session.ts: a heartbeat after heartbeatSeconds without any other record.
+    heartbeat: { mode: 'on-silence', intervalSeconds: heartbeatSecondsFor(threshold) },
+    // agent/telemetry/telemetry-publisher.ts: a record is sent this long after it is produced, with what came meanwhile.
+    send: { mode: 'linger', ms: DEFAULT_SEND_DELAY_MS },
+    eventSource: { ...SESSION_MONITOR_EVENT_SOURCE },
+    unresponsiveThresholdSeconds: threshold,
+  };
+}
