@@ -7,6 +7,10 @@
  * the events read next include everything up to its end. Each event is handed over once (event ids
  * are remembered), in the order the API gives them. When the task has ended, the list is read once
  * more from the start, so an event that arrived late (sorted before the cursor) is still shown.
+ *
+ * Between rounds it waits `intervalMs` — or, right after a round that brought new events, much less
+ * (FAST_POLL_MS, doubling back to `intervalMs` while nothing new comes): an agent's progress comes
+ * in runs, so while it talks the lines show as they arrive, and an idle task costs no more requests.
  */
 import { abortableSleep, type ApiClient } from './api-client';
 import type { Context } from './command';
@@ -15,6 +19,8 @@ import { Spinner } from './spinner';
 import { isTerminal, type TaskDetail, type TaskEvent } from './types';
 
 const EVENTS_PAGE = 100;
+/** The wait after a round that brought new events. */
+export const FAST_POLL_MS = 200;
 const MAX_PAGES_PER_ROUND = 1000;
 
 export interface FollowOptions {
@@ -34,7 +40,9 @@ export interface FollowOptions {
 export async function followTask(options: FollowOptions): Promise<TaskDetail> {
   const seen = new Set<string>();
   let cursor = options.after;
+  let wait = options.intervalMs;
   for (let round = 0; ; round++) {
+    const known = seen.size;
     const task = await options.client.getTask(options.taskId);
     options.onTask?.(task);
     if (options.onEvent) cursor = await drainEvents(options, cursor, seen, options.onEvent);
@@ -45,7 +53,8 @@ export async function followTask(options: FollowOptions): Promise<TaskDetail> {
       if (options.onEvent && (round > 0 || options.after !== undefined)) await reconcile(options, seen, options.onEvent);
       return task;
     }
-    await abortableSleep(options.intervalMs, options.signal);
+    wait = seen.size > known ? Math.min(options.intervalMs, FAST_POLL_MS) : Math.min(options.intervalMs, wait * 2);
+    await abortableSleep(wait, options.signal);
   }
 }
 
