@@ -55,7 +55,8 @@ export async function startAgentPlatform(
   };
 }
 
-export async function waitTerminal(platform: Platform, taskId: string, timeoutMs = 45_000) {
+/** The deadline only guards against a hang (an agent session on a loaded machine may take a minute). */
+export async function waitTerminal(platform: Platform, taskId: string, timeoutMs = 120_000) {
   return waitUntil(async () => {
     const v = await platform.views.taskViews.get(taskId);
     return v && TERMINAL.includes(v.status) ? v : undefined;

@@ -31,7 +31,8 @@ export function submit(platform: Platform, userId: string, extra: Partial<Submit
   );
 }
 
-export async function waitUntil<T>(probe: () => Promise<T | undefined | false | null>, timeoutMs = 20_000, what = 'condition'): Promise<T> {
+/** Polls `probe` until it is truthy. The deadline only guards against a hang: on a loaded machine the pipeline may take many seconds. */
+export async function waitUntil<T>(probe: () => Promise<T | undefined | false | null>, timeoutMs = 60_000, what = 'condition'): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();
