@@ -83,3 +83,20 @@ test('a failing report sink is retried with backoff', async () => {
   expect(calls).toBe(3);
   expect(compute.reportErrors).toEqual([]);
 });
+
+test('release: a hanging session reports when released, and only then; other sessions are left alone', async () => {
+  const reports: SessionReport[] = [];
+  compute = new TestCompute({ delayMs: 1, onReport: (r) => void reports.push(r), script: { held: { behaviour: 'hang' } } });
+  await compute.startSession(input('held'));
+  await compute.settle(); // hanging sessions do not count
+  expect(reports).toEqual([]);
+  expect(await compute.describe(handle('held'))).toBe('running');
+  compute.release('s-held-1');
+  await compute.settle();
+  expect(reports).toEqual([expect.objectContaining({ taskId: 'held', outcome: 'success' })]);
+  expect(await compute.describe(handle('held'))).toBe('ended');
+  compute.release('s-held-1'); // ended: nothing more
+  compute.release('s-never-1');
+  await compute.settle();
+  expect(reports).toHaveLength(1);
+});

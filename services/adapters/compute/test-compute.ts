@@ -10,7 +10,8 @@
  * with 1 commit and a pull request; a script can give any task another outcome:
  *
  *   behaviour 'report' (default)  reports after the delay
- *             'hang'              runs until stopped (deadline and cancellation tests)
+ *             'hang'              runs until stopped (deadline and cancellation tests) or
+ *                                 released (release(): it reports then)
  *             'vanish'            disappears after the delay without a report: describe() says
  *                                 'unknown' (stranded-session tests)
  *   outcome, commits, openPullRequest, error, ...  the report's content
@@ -134,6 +135,15 @@ export class TestCompute implements ComputeStrategy {
     const record = this.sessions.get(handle.sessionId);
     if (!record || record.state === 'vanished') return 'unknown';
     return record.state;
+  }
+
+  /**
+   * A hanging session ('hang') finishes now and reports, as if its agent had just ended (a no-op
+   * for any other session): tests hold sessions in flight until a condition holds, then let them go.
+   */
+  release(sessionId: string): void {
+    const record = this.sessions.get(sessionId);
+    if (record && record.state === 'running' && record.timer === undefined) this.finish(record);
   }
 
   /** Simulates the compute losing a session (host gone): it stops without a report and becomes unknown. */
