@@ -10,7 +10,7 @@
  *   deadlineGraceSec             60    RUNNING this long past deadlineAt (the schedule did not fire) → TIMED_OUT
  *   cancellationRedriveAfterSec  120   RUNNING with a cancellation requested this long ago → re-driven
  *   heartbeatTimeoutSec          null  the heartbeat limit; null: the repository's
- *                                      session.heartbeatTimeoutSeconds (300 by default). RUNNING and
+ *                                      session.heartbeatTimeoutSeconds (1800 by default). RUNNING and
  *                                      - the compute still runs the session but nothing was heard from
  *                                        its agent for this long (last heartbeat or progress, else the
  *                                        session start; needs deps.extras.heartbeats) → the agent is
@@ -19,6 +19,8 @@
  *                                        this long (first sighting kept in the watchdog's memory) and
  *                                        nothing was heard from it for as long → it vanished: FAILED
  *                                        HEARTBEAT_LOST
+ *   vanishedAfterSec             300   caps that limit for a session the compute says is 'ended' or
+ *                                      'unknown': it sends no heartbeats, only its report may be in flight
  *   finalizingRedriveAfterSec    120   FINALIZING this long after the session ended → finalizer re-driven
  *   finalizingFailAfterSec       3600  ... and when a re-drive fails this long after → FAILED STRANDED
  *   staleSlotAfterSec            60    a task that ended this long ago but still holds a user's slot
@@ -40,6 +42,7 @@ export interface WatchdogConfig {
   readonly deadlineGraceSec: number;
   readonly cancellationRedriveAfterSec: number;
   readonly heartbeatTimeoutSec: number | null;
+  readonly vanishedAfterSec: number;
   readonly finalizingRedriveAfterSec: number;
   readonly finalizingFailAfterSec: number;
   readonly staleSlotAfterSec: number;
@@ -56,6 +59,7 @@ export const DEFAULT_WATCHDOG_CONFIG: WatchdogConfig = Object.freeze({
   deadlineGraceSec: 60,
   cancellationRedriveAfterSec: 120,
   heartbeatTimeoutSec: null,
+  vanishedAfterSec: 300,
   finalizingRedriveAfterSec: 120,
   finalizingFailAfterSec: 3600,
   staleSlotAfterSec: 60,

@@ -177,17 +177,21 @@ export async function checkRunning(ctx: WatchdogContext, config: WatchdogConfig,
     return [await failAndStop(ctx, task, session.sessionId, reason)];
   }
   // Not running at compute: its final report may still be on its way. Fail only when the session
-  // was seen gone for the whole limit AND nothing was heard from it for as long.
+  // was seen gone for the vanish limit AND nothing was heard from it for as long. A session the
+  // compute no longer runs sends no heartbeats, so only a report in flight is waited for: the
+  // heartbeat limit, capped at vanishedAfterSec (heartbeats of a quiet agent are far apart).
+  const goneSec = Math.min(limitSec, config.vanishedAfterSec);
+  const goneMs = goneSec * SEC;
   const firstSeen = ctx.notRunningSince?.get(task.taskId) ?? ctx.now.getTime();
   ctx.notRunningSince?.set(task.taskId, firstSeen);
-  if (silentMs < limitMs || ctx.now.getTime() - firstSeen < limitMs) {
+  if (silentMs < goneMs || ctx.now.getTime() - firstSeen < goneMs) {
     ctx.logger.debug('session not running at compute; waiting for its report', { taskId: task.taskId, sessionId: session.sessionId, liveness, since: new Date(firstSeen).toISOString() });
     return [];
   }
   ctx.notRunningSince?.delete(task.taskId);
   const reason =
     `The agent session ${session.sessionId} vanished: the ${session.computeType} compute reports it ${liveness} (since ${new Date(firstSeen).toISOString()} at least) and no final report ` +
-    `arrived within ${formatSeconds(limitSec)} of its last sign of life (${lastSign}). Work it pushed is on branch ${task.branchName}; submit the task again.`;
+    `arrived within ${formatSeconds(goneSec)} of its last sign of life (${lastSign}). Work it pushed is on branch ${task.branchName}; submit the task again.`;
   return [await failAndStop(ctx, task, session.sessionId, reason)];
 }
 
