@@ -17,7 +17,7 @@ beforeAll(async () => {
     { type: 'write', path: 'docs/two.md', content: 'two\n' },
     { type: 'commit', message: 'Add the second doc\n\nWith a body line.' },
   ]);
-}, 60_000);
+}, 180_000);
 
 afterAll(async () => {
   await e2e?.stop();
@@ -56,4 +56,4 @@ test('commits on the branch carry the trailers; the PR body has the verification
   const { data: pr } = await platform.agents!.git.octokit.rest.pulls.get({ owner, repo, pull_number: view.prNumber! });
   expect(pr.body).toContain('## Verification');
   expect(pr.body).toContain(`Task-Id: ${taskId}`);
-}, 60_000);
+}, 180_000);
