@@ -87,7 +87,7 @@ beforeAll(async () => {
       { type: 'commit', message: 'Sandbox report' },
     ];
   });
-}, 60_000);
+}, 180_000);
 
 afterAll(async () => {
   await e2e?.stop();
@@ -95,7 +95,7 @@ afterAll(async () => {
     if (v === undefined) delete process.env[k];
     else process.env[k] = v;
   }
-}, 30_000);
+}, 180_000);
 
 test('no process in the sandbox holds a platform credential; the harness has no git token', async () => {
   const report = await sandboxReport();
