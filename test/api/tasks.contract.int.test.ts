@@ -127,7 +127,7 @@ describe('GET /v1/tasks and /v1/tasks/{id}', () => {
   test('a user lists their own tasks, newest first, filtered by status and repo, in pages', async () => {
     const ids: string[] = [];
     for (let i = 0; i < 5; i++) ids.push((await create('carol', { task_description: `task ${i}` })).body.data.task_id);
-    await waitUntil(async () => ((await t.call('GET', '/v1/tasks?limit=100', { user: 'carol' })).body.data.length === 5 ? true : undefined), 15_000, 'the task view');
+    await waitUntil(async () => ((await t.call('GET', '/v1/tasks?limit=100', { user: 'carol' })).body.data.length === 5 ? true : undefined), undefined, 'the task view');
 
     const page1 = await t.call('GET', '/v1/tasks?limit=2', { user: 'carol' });
     expect(page1.status).toBe(200);
@@ -178,11 +178,11 @@ describe('GET /v1/tasks and /v1/tasks/{id}', () => {
 describe('cancel, events, replay, nudge, progress', () => {
   test('DELETE cancels a running task (200, CANCELLED); again → 409 TASK_ALREADY_TERMINAL', async () => {
     const { task_id } = (await create('gina')).body.data;
-    await waitUntil(async () => ((await t.call('GET', `/v1/tasks/${task_id}`, { user: 'gina' })).body.data.status === 'RUNNING' ? true : undefined), 20_000, 'RUNNING');
+    await waitUntil(async () => ((await t.call('GET', `/v1/tasks/${task_id}`, { user: 'gina' })).body.data.status === 'RUNNING' ? true : undefined), undefined, 'RUNNING');
     const res = await t.call('DELETE', `/v1/tasks/${task_id}`, { user: 'gina' });
     expect(res.status).toBe(200);
     expect(res.body.data).toMatchObject({ task_id, status: 'CANCELLED', cancelled_at: expect.any(String) });
-    await waitUntil(async () => ((await t.call('GET', `/v1/tasks/${task_id}`, { user: 'gina' })).body.data.status === 'CANCELLED' ? true : undefined), 20_000, 'CANCELLED');
+    await waitUntil(async () => ((await t.call('GET', `/v1/tasks/${task_id}`, { user: 'gina' })).body.data.status === 'CANCELLED' ? true : undefined), undefined, 'CANCELLED');
     await expectNothingWritten(async () => {
       const again = await t.call('DELETE', `/v1/tasks/${task_id}`, { user: 'gina' });
       const nudge = await t.call('POST', `/v1/tasks/${task_id}/nudge`, { user: 'gina', body: { message: 'hi' } });
@@ -194,7 +194,7 @@ describe('cancel, events, replay, nudge, progress', () => {
 
   test('events: lifecycle events oldest first, valid TaskEvents; after=<event_id> gives only newer ones; desc; limits', async () => {
     const { task_id } = (await create('hank')).body.data;
-    await waitUntil(async () => ((await t.call('GET', `/v1/tasks/${task_id}`, { user: 'hank' })).body.data.status === 'RUNNING' ? true : undefined), 20_000, 'RUNNING');
+    await waitUntil(async () => ((await t.call('GET', `/v1/tasks/${task_id}`, { user: 'hank' })).body.data.status === 'RUNNING' ? true : undefined), undefined, 'RUNNING');
     const all = await t.call('GET', `/v1/tasks/${task_id}/events`, { user: 'hank' });
     expect(all.status).toBe(200);
     const types = all.body.data.map((e: any) => e.event_type);
