@@ -21,7 +21,7 @@ beforeAll(async () => {
   db = await startDynamoDbLocal({ inMemory: true });
   client = localDynamoClient(db.endpoint);
   await createTables(client, ALL_TABLES, PREFIX);
-}, 40_000);
+}, 120_000);
 
 afterAll(async () => {
   client?.destroy();
@@ -63,14 +63,14 @@ test('a child that dies at start-up fails with its output', async () => {
     if (saved === undefined) delete process.env.ABCA_DYNAMODB_LOCAL_DIR;
     else process.env.ABCA_DYNAMODB_LOCAL_DIR = saved;
   }
-}, 15_000);
+}, 120_000);
 
 test('stop ends the process and frees the port', async () => {
   await db.stop();
   expect(() => process.kill(db.pid, 0)).toThrow(expect.objectContaining({ code: 'ESRCH' }));
   await expect(connects(db.port)).resolves.toBe(false);
   await db.stop(); // idempotent
-}, 15_000);
+}, 120_000);
 
 function connects(port: number): Promise<boolean> {
   return new Promise((resolve) => {
