@@ -77,4 +77,4 @@ test('publishes every appended event once, in stream order, retries through bus 
   await p.caughtUp();
   await p.stop();
   expect(bus2.received.map((e) => e.id)).toEqual(second.map((e) => e.id));
-}, 30_000);
+}, 120_000);
