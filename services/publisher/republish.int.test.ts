@@ -86,7 +86,7 @@ beforeAll(async () => {
   await append(B, T1, 3); //  Task#rep-b 1..3 at T1 (the window's first instant)
   await append(B, T2, 2); //  Task#rep-b 4..5 at T2 (the window's end: excluded)
   await append(U, T1, 2); //  User#rep-u 1..2 at T1
-}, 30_000);
+}, 120_000);
 
 beforeEach(() => {
   received.length = 0;
@@ -317,5 +317,5 @@ describe('the CLI (in-process)', () => {
     const r = await run(...local(), '--bus', 'no-such-bus', '--stream', 'User#rep-u', '--to-sequence', '1');
     expect(r.code).toBe(1);
     expect(r.err).toMatch(/republish stopped at User#rep-u sequence 1 after 0 published event\(s\): .*Running it again is safe/);
-  }, 20_000);
+  }, 120_000);
 });
