@@ -142,7 +142,7 @@ test('throttling is retried by the SDK first; still throttled after the retries 
   } finally {
     retrying.destroy();
   }
-}, 20_000);
+}, 120_000);
 
 test.each([
   ['no action', json({ usage, outputs: [], assessments: [] })],
