@@ -29,7 +29,8 @@ export default async function globalSetup(): Promise<void> {
 
   let db: DynamoDbLocal | undefined;
   if (!process.env.DYNAMODB_ENDPOINT) {
-    db = await startDynamoDbLocal({ inMemory: true, log: (msg) => process.stderr.write(`[dynamodb-local] ${msg}\n`) });
+    // A generous readiness guard: beside two CPU hogs the JVM took 17 s to answer (the default is 30 s).
+    db = await startDynamoDbLocal({ inMemory: true, readyTimeoutMs: 120_000, log: (msg) => process.stderr.write(`[dynamodb-local] ${msg}\n`) });
     globalThis.__ABCA_DYNAMODB_LOCAL__ = db;
     process.env.DYNAMODB_ENDPOINT = db.endpoint;
   }
