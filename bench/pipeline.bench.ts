@@ -4,7 +4,7 @@
  * DynamoDB Local, with the real local API server and the agent's telemetry publisher on kinesalite.
  * Three phases, figures printed one per line as `name: value` (progress goes to stderr):
  *
- * 1. Latency, one task at a time on a quiet pipeline (--latency-tasks, default 40). Each stored
+ * 1. Latency, one task at a time on a quiet pipeline (--latency-tasks, default 100). Each stored
  *    event is followed hop by hop:
  *      hop_append_to_stream_ms     store append (recordedAt) → the publisher gets the stream record
  *      hop_stream_to_bus_ms        the publisher gets it → the bus has put it in a matching rule's
@@ -16,7 +16,7 @@
  *    each as _p50 / _p99.
  * 2. Progress (--progress-samples, default 40): an agent progress event, put on the telemetry
  *    stream by the agent's TelemetryPublisher as the agent does, until GET /v1/tasks/{id}/progress
- *    on the local API server returns it (polled back to back) → progress_to_api_ms_p50 / _p99.
+ *    on the local API server returns it (polled every 5 ms) → progress_to_api_ms_p50 / _p99.
  * 3. Throughput, N tasks at once (--tasks, default 500; --users, --session-ms):
  *      submit_to_session_started_p50_ms / _p99_ms, session_ended_to_terminal_view_p99_ms (under
  *      that load), tasks_per_s, handler_invocations_per_task (handler runs + publisher
@@ -32,7 +32,7 @@
  *      invocations_per_session_hour_busy              the same with a progress line every 30 s
  *      polling_baseline_invocations_per_session_hour  the original: a poll every 30 s for an hour + its 5 step handlers
  *
- *   npm run bench:pipeline -- [--tasks 500] [--users N] [--session-ms 20] [--latency-tasks 40] [--progress-samples 40]
+ *   npm run bench:pipeline -- [--tasks 500] [--users N] [--session-ms 20] [--latency-tasks 100] [--progress-samples 40]
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -100,7 +100,7 @@ async function main() {
   const tasks = arg('tasks', 500);
   const users = arg('users', Math.ceil(tasks / 3));
   const sessionMs = arg('session-ms', 20);
-  const latencyTasks = arg('latency-tasks', 40);
+  const latencyTasks = arg('latency-tasks', 100);
   const progressSamples = arg('progress-samples', 40);
 
   const traces = new Map<string, Trace>();
@@ -131,6 +131,17 @@ async function main() {
   const runs = new Map<string, number>();
   let handlerRuns = 0;
   const terminalViewAt = new Map<string, number>();
+  const terminalWaiters = new Map<string, () => void>();
+  /** Resolves when the task view has written a terminal status for the task (no polling). */
+  const terminal = (taskId: string) =>
+    new Promise<void>((resolve, reject) => {
+      if (terminalViewAt.has(taskId)) return resolve();
+      const timer = setTimeout(() => reject(new Error(`task ${taskId} not terminal after 60 s`)), 60_000);
+      terminalWaiters.set(taskId, () => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
   const catalog: CatalogEntry[] = CATALOG.map((entry) => ({
     ...entry,
     create: (...args: Parameters<CatalogEntry['create']>) => {
@@ -148,7 +159,11 @@ async function main() {
               await handlers.onEvent!(event, ctx);
               if (entry.name === 'task-view') {
                 t.viewDoneAt ??= Date.now();
-                if (TERMINAL_EVENTS.has(event.type) && !terminalViewAt.has(event.stream.id)) terminalViewAt.set(event.stream.id, Date.now());
+                if (TERMINAL_EVENTS.has(event.type) && !terminalViewAt.has(event.stream.id)) {
+                  terminalViewAt.set(event.stream.id, Date.now());
+                  terminalWaiters.get(event.stream.id)?.();
+                  terminalWaiters.delete(event.stream.id);
+                }
               }
             }
           : undefined,
@@ -204,7 +219,7 @@ async function main() {
     for (let i = 0; i < latencyTasks; i++) {
       const { taskId } = await submit(`solo-${i}`, `solo ${i}`);
       latencyIds.push(taskId);
-      await waitFor(() => terminalViewAt.has(taskId), 60_000);
+      await terminal(taskId);
       await platform.quiesce();
     }
     const after = platform.stats();
@@ -248,14 +263,13 @@ async function main() {
     const watcher = 'bench-watcher';
     const { key } = await apiDeps.credentials.createApiKey({ userId: watcher, name: 'bench' }, `user:${watcher}`);
     const { taskId: watchedTask } = await submit(watcher, 'watched');
-    await waitFor(() => terminalViewAt.has(watchedTask), 60_000);
+    await terminal(watchedTask);
     await platform.quiesce();
     const client = telemetryClientFor({ streamName: platform.telemetryStream, endpoint: platform.endpoints.kinesis_url, region: 'us-east-1' });
     // As the agent sends them: its publisher with its default send policy.
     const telemetry = startTelemetryPublisher({ client, streamName: platform.telemetryStream, taskId: watchedTask, sessionId: `bench-${watchedTask}`, heartbeatSeconds: 0 });
     const progressToApi: number[] = [];
     let cursor = '0';
-    let seq = 0;
     const getProgress = async () => {
       const res = await fetch(`${api.url}/v1/tasks/${watchedTask}/progress?after=${cursor}`, { headers: { 'X-API-Key': key } });
       if (res.status !== 200) throw new Error(`GET /progress answered ${res.status}: ${await res.text()}`);
@@ -267,12 +281,12 @@ async function main() {
       const name = `bench-line-${i}`;
       const sent = Date.now();
       telemetry.progress({ kind: 'milestone', name });
-      seq++;
       for (;;) {
         const body = await getProgress();
         cursor = body.data.cursor;
         if (body.data.events.some((e) => e.event.name === name)) break;
         if (Date.now() - sent > 30_000) throw new Error(`progress line ${name} did not reach the API within 30 s`);
+        await new Promise((r) => setTimeout(r, 5)); // a client polling hard, without starving the platform it measures
       }
       progressToApi.push(Date.now() - sent);
     }
