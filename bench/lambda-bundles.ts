@@ -30,7 +30,7 @@ export interface LambdaBundle {
   readonly file: string;
   readonly bytes: number;
   readonly metafile: Metafile;
-  /** Input files of the bundle, relative to the repository root ("node_modules/..." for packages). */
+  /** Files with code in the bundle, relative to the repository root ("node_modules/..." for packages). */
   readonly inputs: readonly string[];
 }
 
@@ -82,7 +82,11 @@ export async function bundleFunction(fn: LambdaFunction, outDir: string, root = 
     logLevel: 'silent',
   });
   writeFileSync(path.join(dir, 'meta.json'), JSON.stringify(result.metafile));
-  const inputs = Object.keys(result.metafile.inputs).map((input) => normalizeInput(input, root));
+  // What esbuild put in the bundle (the metafile's inputs also list what it parsed and then shook out).
+  const output = Object.values(result.metafile.outputs).find((o) => o.entryPoint !== undefined)!;
+  const inputs = Object.entries(output.inputs)
+    .filter(([, info]) => info.bytesInOutput > 0)
+    .map(([input]) => normalizeInput(input, root));
   return { fn, file, bytes: statSync(file).size, metafile: result.metafile, inputs };
 }
 

@@ -71,7 +71,7 @@ export class PlatformStack extends Stack {
       imageUri: config.agentImageUri,
     });
 
-    // What every service reads (services/cloud/deps-from-env.ts serviceDepsFromEnv).
+    // The variables of the services' ports (services/cloud/cloud-ports.ts); each function reads only its ports' own.
     const environment: Record<string, string> = {
       [CLOUD_ENV.tablePrefix]: prefix,
       [CLOUD_ENV.eventBusName]: this.bus.bus.eventBusName,
@@ -83,7 +83,7 @@ export class PlatformStack extends Stack {
       ...this.compute.environment,
       ...(config.guardrail ? { [GUARDRAIL_ID_ENV]: config.guardrail.id, [GUARDRAIL_VERSION_ENV]: config.guardrail.version } : {}),
     };
-    const grants = serviceGrants({ eventStore: this.eventStore, tables: this.tables, blobs: this.blobs, scheduler: this.scheduler, compute: this.compute, gitToken, guardrail: config.guardrail });
+    const grants = serviceGrants({ bus: this.bus.bus, eventStore: this.eventStore, tables: this.tables, blobs: this.blobs, scheduler: this.scheduler, compute: this.compute, gitToken, guardrail: config.guardrail });
 
     const services = new Construct(this, 'Services');
     this.services = new Map(CATALOG.map((entry) => [entry.name, new Service(services, entry.name, { entry, prefix, bus: this.bus, environment, grants })]));

@@ -3,7 +3,7 @@
  * projector is idempotent by construction (duplicates are recognised by sequence), so it needs no
  * idempotency records, and the order of deliveries does not matter (gaps are read from the store).
  */
-import type { ServiceDeps } from '../services/deps';
+import type { Ports } from '../services/ports/ports';
 import type { ServiceHandlers } from '../services/kernel/consumer';
 import type { EventType } from '../services/kernel/envelope';
 import { applyEvent, type ApplyOptions } from './apply';
@@ -11,7 +11,7 @@ import type { ProjectedView, Projection, ProjectionStore } from './projection';
 
 export function createProjector<V extends ProjectedView, E extends EventType>(
   projection: Projection<V, E>,
-  deps: Pick<ServiceDeps, 'store'>,
+  deps: Pick<Ports, 'store'>,
   views: ProjectionStore<V>,
   options: ApplyOptions = {},
 ): ServiceHandlers {

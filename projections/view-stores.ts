@@ -1,16 +1,14 @@
 /**
- * How services reach the view stores: through `deps.extras` (ServiceDeps stays free of views), under
- * the keys the watchdog already reads (`taskViews`, `concurrencyViews`), and `credentialsViews`. A Lambda or the embedded
- * platform builds the DynamoDB stores once with `createViewStores` and spreads them into extras:
- *
- *   extras: { ...createViewStores({ client }), ... }
+ * The view stores, as the ports `taskViews`, `concurrencyViews` and `credentialsViews`
+ * (services/ports/ports.ts): a Lambda or the embedded platform builds the DynamoDB stores with
+ * `createViewStores` (its registry's factories of those ports).
  *
  * Readers (task-api, watchdog) need only TaskViewStore / ConcurrencyViewStore / CredentialsViewStore;
  * the projectors also write, so `taskViewsOf` / `concurrencyViewsOf` / `credentialsViewsOf` check
  * for the writing side too and explain what is missing.
  */
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import type { ServiceDeps } from '../services/deps';
+import type { Ports } from '../services/ports/ports';
 import { tableName } from '../services/kernel/tables';
 import type { ConcurrencyView, ConcurrencyViewStore } from './concurrency-view/concurrency-view';
 import type { CredentialKind, CredentialsViewStore } from './credentials-view/credentials-view';
@@ -20,10 +18,6 @@ import type { ProjectedView, ProjectionStore, RebuildTarget } from './projection
 import { CONCURRENCY_VIEW_TABLE, CREDENTIALS_VIEW_TABLE, TASK_VIEW_TABLE } from './tables';
 import { DynamoDbTaskViewStore } from './task-view/dynamodb-task-view-store';
 import type { TaskView, TaskViewStore } from './task-view/task-view';
-
-export const TASK_VIEWS_EXTRA = 'taskViews';
-export const CONCURRENCY_VIEWS_EXTRA = 'concurrencyViews';
-export const CREDENTIALS_VIEWS_EXTRA = 'credentialsViews';
 
 /** A view store a projector can write to (apply) and rebuild into, and that readers can query. */
 export type WritableViewStore<V extends ProjectedView, R> = R & ProjectionStore<V> & RebuildTarget<V>;
@@ -47,39 +41,44 @@ export function createViewStores(options: { readonly client: DynamoDBClient; rea
   };
 }
 
-function writable<T>(
-  deps: Pick<ServiceDeps, 'extras'>,
-  key: string,
+type ViewPort = 'taskViews' | 'concurrencyViews' | 'credentialsViews';
+
+/**
+ * The view port `port`, checked at run time too: a projector given no store, or a read-only one
+ * (a test double folding the event store, passed where the types were bypassed), fails at once
+ * with what is missing rather than on its first event.
+ */
+function writable<K extends ViewPort>(
+  deps: Partial<Pick<Ports, K>>,
+  port: K,
   what: string,
   readMethods: readonly string[],
   writeMethods: readonly string[] = ['load', 'save', 'replace'],
-): T {
-  const store = deps.extras[key] as Record<string, unknown> | undefined;
+): Ports[K] {
+  const store = deps[port] as Record<string, unknown> | undefined;
   if (store === undefined || store === null) {
-    throw new Error(
-      `deps.extras.${key} is missing: the ${what} projector needs a ${what} store (e.g. \`extras: { ...createViewStores({ client }) }\` from projections/view-stores.ts)`,
-    );
+    throw new Error(`the ${port} port is missing: the ${what} projector needs a ${what} store (e.g. createViewStores({ client }) from projections/view-stores.ts)`);
   }
   const missing = [...readMethods, ...writeMethods].filter((m) => typeof store[m] !== 'function');
   if (missing.length > 0) {
     throw new Error(
-      `deps.extras.${key} cannot be written by the ${what} projector: it lacks ${missing.join(', ')} (a read-only store, such as a test double that folds the event store, needs no projector)`,
+      `the ${port} port cannot be written by the ${what} projector: it lacks ${missing.join(', ')} (a read-only store, such as a test double that folds the event store, needs no projector)`,
     );
   }
-  return store as T;
+  return deps[port]!;
 }
 
-/** The task view store in deps.extras.taskViews, with its writing side; a clear error when missing. */
-export function taskViewsOf(deps: Pick<ServiceDeps, 'extras'>): WritableTaskViewStore {
-  return writable<WritableTaskViewStore>(deps, TASK_VIEWS_EXTRA, 'task-view', ['get', 'listByUser', 'listByStatus']);
+/** The task view store of the `taskViews` port, with its writing side; a clear error when missing. */
+export function taskViewsOf(deps: Partial<Pick<Ports, 'taskViews'>>): WritableTaskViewStore {
+  return writable(deps, 'taskViews', 'task-view', ['get', 'listByUser', 'listByStatus']);
 }
 
-/** The concurrency view store in deps.extras.concurrencyViews, with its writing side; a clear error when missing. */
-export function concurrencyViewsOf(deps: Pick<ServiceDeps, 'extras'>): WritableConcurrencyViewStore {
-  return writable<WritableConcurrencyViewStore>(deps, CONCURRENCY_VIEWS_EXTRA, 'concurrency-view', ['get', 'listWithQueue']);
+/** The concurrency view store of the `concurrencyViews` port, with its writing side; a clear error when missing. */
+export function concurrencyViewsOf(deps: Partial<Pick<Ports, 'concurrencyViews'>>): WritableConcurrencyViewStore {
+  return writable(deps, 'concurrencyViews', 'concurrency-view', ['get', 'listWithQueue']);
 }
 
-/** The credentials view store in deps.extras.credentialsViews, with its writing side (forKind); a clear error when missing. */
-export function credentialsViewsOf(deps: Pick<ServiceDeps, 'extras'>): WritableCredentialsViewStore {
-  return writable<WritableCredentialsViewStore>(deps, CREDENTIALS_VIEWS_EXTRA, 'credentials-view', ['get', 'listByUser'], ['forKind']);
+/** The credentials view store of the `credentialsViews` port, with its writing side (forKind); a clear error when missing. */
+export function credentialsViewsOf(deps: Partial<Pick<Ports, 'credentialsViews'>>): WritableCredentialsViewStore {
+  return writable(deps, 'credentialsViews', 'credentials-view', ['get', 'listByUser'], ['forKind']);
 }

@@ -1,9 +1,10 @@
 /**
- * What each platform function may do, per capability (services/catalog.ts Capability): the one
+ * What each platform function may do, per capability (services/ports/ports.ts Capability): the one
  * place that turns a capability into IAM statements, so a service gets exactly the capabilities
- * its catalog entry lists.
+ * of the ports its catalog entry lists.
  */
 import { Stack } from 'aws-cdk-lib';
+import type * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { PROGRESS_TABLES } from '../../projections/progress-view/tables';
@@ -19,6 +20,7 @@ import type { ServiceGrants } from './service';
 import { acknowledgeWildcards } from '../nag';
 
 export interface ServiceGrantParts {
+  readonly bus: events.IEventBus;
   readonly eventStore: EventStore;
   readonly tables: PlatformTables;
   readonly blobs: BlobStore;
@@ -39,6 +41,7 @@ export function serviceGrants(parts: ServiceGrantParts): ServiceGrants {
       acknowledgeWildcards(fn, /^Resource::.*\/index\/\*$/, "Table grants include the tables' indexes (queries by user, status, stream type).");
     },
     capabilities: {
+      bus: (fn) => parts.bus.grantPutEventsTo(fn),
       compute: (fn) => parts.compute.grantSessions(fn),
       scheduler: (fn) => parts.scheduler.grantManage(fn),
       git: (fn) => parts.gitToken.grantRead(fn),

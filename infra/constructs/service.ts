@@ -13,7 +13,7 @@
  *   entry runs one batch at a time, as on one machine); ReportBatchItemFailures on the event source,
  *   so only the failed messages come back.
  * - Permissions: the platform's base grant (event store, idempotency records, views) and one grant
- *   per capability the entry `uses`, nothing else.
+ *   per capability of the entry's ports (capabilitiesOfEntry), nothing else.
  */
 import { Duration } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
@@ -21,7 +21,7 @@ import * as targets from 'aws-cdk-lib/aws-events-targets';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { Construct } from 'constructs';
-import { visibilityTimeoutSeconds, type Capability, type CatalogEntry } from '../../services/catalog';
+import { capabilitiesOfEntry, visibilityTimeoutSeconds, type Capability, type CatalogEntry } from '../../services/catalog';
 import type { EventBus } from './event-bus';
 import { WorkQueue } from './dead-letter-queue';
 import { platformFunction } from './platform-function';
@@ -101,6 +101,6 @@ export class Service extends Construct {
     );
 
     props.grants.base(this.function, entry);
-    for (const capability of entry.uses ?? []) props.grants.capabilities[capability](this.function);
+    for (const capability of capabilitiesOfEntry(entry)) props.grants.capabilities[capability](this.function);
   }
 }

@@ -1,9 +1,9 @@
 /**
  * One Service per catalog entry: rule (the entry's pattern, verbatim) → encrypted queue with its
- * dead-letter queue → the entry's function, with exactly the capabilities the entry lists.
+ * dead-letter queue → the entry's function, with exactly the capabilities of the entry's ports.
  */
 import { Match } from 'aws-cdk-lib/assertions';
-import { CATALOG, VISIBILITY_TIMEOUT_FACTOR, type Capability, type CatalogEntry } from '../../services/catalog';
+import { capabilitiesOfEntry, CATALOG, VISIBILITY_TIMEOUT_FACTOR, type Capability, type CatalogEntry } from '../../services/catalog';
 import { CLOUD_ENV } from '../../services/cloud/env';
 import { MEMORY_TABLE } from '../../services/adapters/memory/tables';
 import { LAMBDA_RUNTIME } from '../constructs/platform-function';
@@ -16,6 +16,7 @@ const roleOf = (entry: CatalogEntry) => stack.resolve(serviceOf(entry).function.
 
 /** An action that only the capability brings. */
 const CAPABILITY_ACTION: Record<Capability, string> = {
+  bus: 'events:PutEvents',
   compute: 'bedrock-agentcore:InvokeAgentRuntime',
   scheduler: 'scheduler:CreateSchedule',
   git: 'secretsmanager:GetSecretValue',
@@ -100,10 +101,10 @@ describe.each(CATALOG.map((entry) => [entry.name, entry] as const))('%s', (_name
     ]);
   });
 
-  test('exactly the capabilities the entry uses', () => {
+  test('exactly the capabilities of its ports', () => {
     const actions = actionsOfRole(template, roleOf(entry));
-    const uses = new Set(entry.uses ?? []);
-    for (const capability of ['compute', 'scheduler', 'git', 'blobs'] as const) expect([capability, actions.has(CAPABILITY_ACTION[capability])]).toEqual([capability, uses.has(capability)]);
+    const uses = new Set(capabilitiesOfEntry(entry));
+    for (const capability of ['bus', 'compute', 'scheduler', 'git', 'blobs'] as const) expect([capability, actions.has(CAPABILITY_ACTION[capability])]).toEqual([capability, uses.has(capability)]);
     expect(actions.has('bedrock:ApplyGuardrail')).toBe(false); // no guardrail in this deployment
     const memoryTable = JSON.stringify(stack.resolve(stack.tables.table(MEMORY_TABLE).tableArn));
     const policies = JSON.stringify(Object.values(resourcesOf(template, 'AWS::IAM::Policy')).filter((p) => JSON.stringify(p.Properties.Roles).includes(roleOf(entry))));

@@ -1,7 +1,7 @@
 /**
- * The REST API's dependencies on the embedded platform: the platform's store and views, the
- * credentials service over a file secret store, the DynamoDB rate limiter, and the API's own
- * settings. `npm start` and the API tests build the API the same way.
+ * The REST API's dependencies on the embedded platform: its ports (API_PORTS) from the platform's
+ * registry, the credentials service over a file secret store, the DynamoDB rate limiter, and the
+ * API's own settings. `npm start` and the API tests build the API the same way.
  */
 import { mkdirSync } from 'node:fs';
 import type { Platform } from '../platform/platform';
@@ -9,11 +9,11 @@ import { FileSecretStore } from '../../services/adapters/secrets/file-secret-sto
 import { createCredentials } from '../../services/credentials/credentials';
 import { createLogger } from '../../services/kernel/logger';
 import { tableName } from '../../services/kernel/tables';
-import type { ApiDeps } from '../../services/api/deps';
+import { API_PORTS, type ApiDeps } from '../../services/api/deps';
 import { jwtAuthenticator, type JwtIssuerConfig } from '../../services/api/jwt';
 import { PageTokens } from '../../services/api/page-token';
 import { DynamoDbRateLimiter, NO_RATE_LIMIT, RATE_LIMIT_TABLE } from '../../services/api/rate-limit';
-import { progressStoresOf } from '../../projections/progress-view/stores';
+import { portsFor } from '../../services/ports/registry';
 
 export interface LocalApiSettings {
   /** Webhook secrets live here (one 0600 file each). */
@@ -31,18 +31,19 @@ export interface LocalApiSettings {
 
 export function apiDepsForPlatform(platform: Platform, settings: LocalApiSettings): ApiDeps {
   mkdirSync(settings.secretsDir, { recursive: true, mode: 0o700 });
-  const { progressViews, progressEvents } = progressStoresOf(platform.deps);
+  const ports = portsFor(API_PORTS, platform.registry);
   const requestsPerMinute = settings.requestsPerMinute === undefined ? 600 : settings.requestsPerMinute;
   return {
-    store: platform.store,
-    taskViews: platform.views.taskViews,
-    progressViews,
-    progressEvents,
-    blobs: platform.deps.blobs,
+    store: ports.store,
+    now: ports.now,
+    blobs: ports.blobs,
+    taskViews: ports.taskViews,
+    progressViews: ports.progressViews,
+    progressEvents: ports.progressEvents,
     credentials: createCredentials({
-      store: platform.store,
+      store: ports.store,
       secrets: new FileSecretStore(settings.secretsDir),
-      views: platform.views.credentialsViews,
+      views: ports.credentialsViews,
       apiKeyCacheTtlSeconds: settings.apiKeyCacheTtlSeconds ?? 0,
     }),
     jwt: settings.jwt ? jwtAuthenticator(settings.jwt) : null,
@@ -54,6 +55,5 @@ export function apiDepsForPlatform(platform: Platform, settings: LocalApiSetting
     admins: new Set(settings.admins ?? []),
     githubWebhookSecret: settings.githubWebhookSecret ?? null,
     logger: createLogger('task-api'),
-    now: () => new Date(),
   };
 }

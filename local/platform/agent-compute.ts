@@ -9,7 +9,7 @@ import path from 'node:path';
 import type { HarnessSpec, SessionPayload } from '../../schemas/agent/contracts';
 import { LocalCompute } from '../../services/adapters/compute/local-compute';
 import { GitHubClient } from '../../services/adapters/git/octokit-git-provider';
-import type { ServiceDeps } from '../../services/deps';
+import type { Ports } from '../../services/ports/ports';
 import type { SessionInput } from '../../services/ports/compute';
 import { loadRepoConfig } from '../../services/repos/repo/load-repo-config';
 import { DEFAULT_REPO_CONFIG } from '../../services/repos/repo/repo-config';
@@ -49,7 +49,7 @@ export interface AgentCompute {
   readonly compute: LocalCompute;
   readonly git: GitHubClient;
   /** Connects the exit hook to the services (the report path needs deps that include this compute). */
-  attach(deps: ServiceDeps): void;
+  attach(ports: AttachedPorts): void;
   /**
    * The session monitor's `caughtUp` (resolves once it has read the telemetry stream to its end): an
    * exited agent's report counts as missing only after that, not after a fixed wait alone.
@@ -58,13 +58,16 @@ export interface AgentCompute {
   stop(): Promise<void>;
 }
 
+/** What the exit hook and the session payload read (the platform's ports). */
+export type AttachedPorts = Pick<Ports, 'store' | 'now' | 'blobs'>;
+
 const ROOT = path.join(__dirname, '..', '..');
 
 export async function startAgentCompute(options: AgentComputeOptions): Promise<AgentCompute> {
   const forgeToken = options.forgeToken ?? `abca_forge_${randomBytes(16).toString('hex')}`;
   const forge = await startLocalForge({ port: options.forgePort ?? 0, dataDir: path.join(options.dataDir, 'forge'), tokens: [forgeToken] });
   const git = new GitHubClient({ token: forgeToken, baseUrl: forge.apiUrl, pacingGroup: `forge-${forge.port}` });
-  let deps: ServiceDeps | undefined;
+  let deps: AttachedPorts | undefined;
   const logger = createLogger('local-compute');
   let reportsCaughtUp: (() => Promise<void>) | undefined;
 

@@ -9,7 +9,6 @@
  * watchdog re-drives stranded tasks); without it, everything lives in memory (tests).
  */
 import { CreateEventBusCommand, EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
-import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import { mkdirSync, mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -30,26 +29,24 @@ import { startAgentCompute, type AgentCompute } from './agent-compute';
 import type { HarnessSpec } from '../../schemas/agent/contracts';
 import { ensureStream, kinesisClient, startKinesalite } from '../kinesis/kinesalite';
 import { startKinesisPoller } from '../kinesis/kinesis-poller';
-import { createTelemetryConsumer } from '../../services/tasks/session-monitor/telemetry-consumer';
-import { createProgressStores } from '../../projections/progress-view/stores';
-import { DynamoMemoryStore } from '../../services/adapters/memory/dynamo-memory-store';
-import { MEMORY_TABLE } from '../../services/adapters/memory/tables';
-import { MEMORY_EXTRA } from '../../services/tasks/hydration/memory-store';
+import { createTelemetryConsumer, SESSION_MONITOR_PORTS } from '../../services/tasks/session-monitor/telemetry-consumer';
 import { CATALOG, type CatalogEntry } from '../../services/catalog';
-import type { ServiceDeps } from '../../services/deps';
+import { PORT_NAMES, type Ports } from '../../services/ports/ports';
+import { portsFor, type PortFactories } from '../../services/ports/registry';
 import { DynamoDbEventStore } from '../../services/kernel/dynamodb-event-store';
 import { EventBridgeEventBus } from '../../services/kernel/eventbridge-event-bus';
 import type { EventBus } from '../../services/kernel/event-bus';
 import { createLogger } from '../../services/kernel/logger';
-import { CHECKPOINTS_TABLE, EVENTS_TABLE, IDEMPOTENCY_TABLE, tableName } from '../../services/kernel/tables';
+import { CHECKPOINTS_TABLE, EVENTS_TABLE, tableName } from '../../services/kernel/tables';
 import { createPublisher } from '../../services/publisher/publisher';
 import { ALL_TABLES } from '../../services/tables';
 import { LocalBlobStore } from '../../services/adapters/blob-store/local-blob-store';
 import { TestCompute, type TestComputeOptions } from '../../services/adapters/compute/test-compute';
 import { TestGitProvider } from '../../services/adapters/git/test-git-provider';
 import { recordSessionReport } from '../../services/tasks/session-monitor/session-report';
-import { admissionPolicy, type AdmissionPolicyOverrides } from '../../services/users/user/admission-policy';
-import { WATCHDOG_CONFIG_EXTRA, type WatchdogConfig } from '../../services/tasks/watchdog/config';
+import type { AdmissionPolicyOverrides } from '../../services/users/user/admission-policy';
+import type { WatchdogConfig } from '../../services/tasks/watchdog/config';
+import { localPortFactories } from './local-ports';
 import { createViewStores, type ViewStores } from '../../projections/view-stores';
 
 export const DEFAULT_BUS_NAME = 'abca';
@@ -108,7 +105,10 @@ export interface Platform {
   readonly agents?: AgentCompute;
   /** The telemetry stream agents write to (Kinesis API at `kinesis_url`). */
   readonly telemetryStream: string;
-  readonly deps: ServiceDeps;
+  /** The platform's registry: every consumer it hosts is built from it with exactly its ports. */
+  readonly registry: PortFactories;
+  /** Every port, as the registry builds them (tests read the stores through it). */
+  readonly ports: Ports;
   readonly store: DynamoDbEventStore;
   readonly views: ViewStores;
   readonly compute: TestCompute;
@@ -191,25 +191,23 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
     if (agents) stops.push(() => agents.stop());
     const views = createViewStores({ client: dynamo, prefix });
     const blobs = new LocalBlobStore(blobsDir);
-    const deps: ServiceDeps = {
+    const registry = localPortFactories({
       store,
       bus,
-      now: () => new Date(),
-      admission: admissionPolicy(options.admission),
+      scheduler,
       compute: () => agents?.compute ?? compute,
       git: agents?.git ?? new TestGitProvider(compute),
       blobs,
-      scheduler,
-      idempotencyFor: () => new DynamoDBPersistenceLayer({ tableName: tableName(IDEMPOTENCY_TABLE, prefix), awsSdkV3Client: dynamo }),
-      extras: {
-        ...views,
-        ...createProgressStores({ client: dynamo, prefix }),
-        // Memory of earlier tasks per repository, recalled into prompts (relevance-ranked, ≤ 2,000 tokens).
-        [MEMORY_EXTRA]: new DynamoMemoryStore({ client: dynamo, tableName: tableName(MEMORY_TABLE, prefix) }), ...(options.watchdog ? { [WATCHDOG_CONFIG_EXTRA]: options.watchdog } : {}) },
-    };
-    agents?.attach(deps);
+      views,
+      dynamo,
+      tablePrefix: prefix,
+      admission: options.admission,
+      watchdog: options.watchdog,
+    });
+    const ports = portsFor(PORT_NAMES, registry);
+    agents?.attach(ports);
     const reportLogger = createLogger('session-monitor');
-    compute.setReportSink((report) => recordSessionReport(deps, report, { logger: reportLogger }));
+    compute.setReportSink((report) => recordSessionReport(ports, report, { logger: reportLogger }));
 
     // Choreography: catalog → rules → queues → consumers, then the outbox publisher.
     await wireCatalog({
@@ -217,7 +215,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
       eventBridge,
       client: ebClient,
       busName,
-      deps,
+      registry,
       schedules: options.schedules,
       visibilityTimeoutMs: options.visibilityTimeoutMs,
     });
@@ -246,7 +244,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
       name: 'session-monitor',
       client: kinesisApi,
       streamName: TELEMETRY_STREAM,
-      handler: createTelemetryConsumer(deps),
+      handler: createTelemetryConsumer(portsFor(SESSION_MONITOR_PORTS, registry)),
       checkpoints: new DynamoDbCheckpointStore(dynamo, tableName(CHECKPOINTS_TABLE, prefix)),
       log: (message, fields) => log(`[session-monitor] ${message}`, fields),
     });
@@ -270,7 +268,8 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
       endpoints: { dynamodb_url: dynamoUrl, eventbridge_url: eventBridge.url, kinesis_url: kinesis.endpoint, ...(agents ? { forge_url: agents.forge.url } : {}) },
       agents,
       telemetryStream: TELEMETRY_STREAM,
-      deps,
+      registry,
+      ports,
       store,
       views,
       compute,

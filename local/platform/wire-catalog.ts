@@ -5,9 +5,8 @@
  * queue `abca-<name>` (dead-letter queue `abca-<name>-dlq`) → the service's SQS consumer.
  */
 import { PutRuleCommand, PutTargetsCommand, type EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import { visibilityTimeoutSeconds, type CatalogEntry } from '../../services/catalog';
-import { createSqsConsumer } from '../../services/kernel/consumer';
-import type { ServiceDeps } from '../../services/deps';
+import { entryConsumer, visibilityTimeoutSeconds, type CatalogEntry } from '../../services/catalog-entry';
+import type { PortFactories } from '../../services/ports/registry';
 import type { LocalEventBridge } from '../eventbridge/server';
 
 /** Concurrent batches per service queue on one machine (Lambda would scale further). */
@@ -20,13 +19,14 @@ export async function wireCatalog(options: {
   readonly eventBridge: LocalEventBridge;
   readonly client: EventBridgeClient;
   readonly busName: string;
-  readonly deps: ServiceDeps;
+  /** The platform's registry: each entry's consumer is built with exactly its ports. */
+  readonly registry: PortFactories;
   /** Leave the sweep schedule out (tests trigger the watchdog themselves). */
   readonly schedules?: boolean;
   /** Overrides every queue's visibility timeout (how soon a failed message is retried); tests use a short one. */
   readonly visibilityTimeoutMs?: number;
 }): Promise<void> {
-  const { eventBridge, client, busName, deps } = options;
+  const { eventBridge, client, busName, registry } = options;
   for (const entry of options.catalog) {
     const name = resourceName(entry);
     const queueArn = eventBridge.queueArn(name);
@@ -38,7 +38,7 @@ export async function wireCatalog(options: {
       await client.send(new PutRuleCommand({ Name: `${name}-schedule`, ScheduleExpression: entry.schedule, State: 'ENABLED' }));
       await client.send(new PutTargetsCommand({ Rule: `${name}-schedule`, Targets: [{ Id: 'queue', Arn: queueArn }] }));
     }
-    const consumer = createSqsConsumer({ name: entry.name, handlers: entry.create(deps), idempotency: entry.idempotentByConstruction ? undefined : deps.idempotencyFor?.(entry.name), ordered: entry.ordered });
+    const consumer = entryConsumer(entry, registry);
     await eventBridge.registerQueueConsumer(name, consumer, {
       batchSize: entry.batchSize,
       // As in the CDK app: the visibility timeout covers the function's timeout with room to spare.

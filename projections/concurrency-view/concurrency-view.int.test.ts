@@ -6,7 +6,6 @@
 import { DeleteItemCommand, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { ulid } from 'ulid';
-import type { ServiceDeps } from '../../services/deps';
 import { handleCommand } from '../../services/kernel/command-handler';
 import { DynamoDbEventStore } from '../../services/kernel/dynamodb-event-store';
 import type { EventEnvelope, StreamRef } from '../../services/kernel/envelope';
@@ -65,7 +64,7 @@ test('slots, queue and releases: shuffled and repeated deliveries give the fold 
     'SlotAcquired',
     'SlotReleased',
   ]);
-  const projector = createConcurrencyViewProjector({ store } as unknown as ServiceDeps, views);
+  const projector = createConcurrencyViewProjector({ store }, views);
   for (const e of shuffled([...events, ...events], 3)) await projector.onEvent!(e, ctx);
   const view = await views.get('u-slots');
   expect(view).toEqual(foldOf('u-slots', events));

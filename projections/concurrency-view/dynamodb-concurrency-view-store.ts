@@ -9,7 +9,8 @@ import { DynamoDbViewTable, type DynamoDbViewStoreOptions } from '../dynamodb-vi
 import { CONCURRENCY_VIEW_ITEM, CONCURRENCY_VIEW_TABLE } from '../tables';
 import type { ConcurrencyView, ConcurrencyViewStore } from './concurrency-view';
 
-const [WITH_QUEUE] = CONCURRENCY_VIEW_TABLE.globalSecondaryIndexes;
+/** The `with-queue` index (read when used: a module-level constant would keep this module in bundles that never build the store). */
+const withQueue = () => CONCURRENCY_VIEW_TABLE.globalSecondaryIndexes[0];
 const SCOPE: CursorScope = { kind: 'with-queue', key: '' };
 
 export type DynamoDbConcurrencyViewStoreOptions = DynamoDbViewStoreOptions;
@@ -28,10 +29,10 @@ export class DynamoDbConcurrencyViewStore extends DynamoDbViewTable<ConcurrencyV
     const after = options.cursor === undefined ? undefined : decodeCursor(options.cursor, SCOPE);
     const views = await this.collect(
       {
-        IndexName: WITH_QUEUE.indexName,
+        IndexName: withQueue().indexName,
         KeyConditionExpression: after === undefined ? '#pk = :pk' : '#pk = :pk AND #sk > :after',
         ScanIndexForward: true,
-        ExpressionAttributeNames: { '#pk': WITH_QUEUE.partitionKey.name, ...(after === undefined ? {} : { '#sk': WITH_QUEUE.sortKey.name }) },
+        ExpressionAttributeNames: { '#pk': withQueue().partitionKey.name, ...(after === undefined ? {} : { '#sk': withQueue().sortKey.name }) },
         ExpressionAttributeValues: { ':pk': { S: CONCURRENCY_VIEW_ITEM.yes }, ...(after === undefined ? {} : { ':after': { S: after } }) },
       },
       options.limit + 1,

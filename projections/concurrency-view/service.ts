@@ -1,8 +1,8 @@
 /**
  * The concurrency-view projector (catalog entry `concurrency-view`): every User event → the user's
- * ConcurrencyView. The store comes from `deps.extras.concurrencyViews` (see ../view-stores.ts) unless given.
+ * ConcurrencyView. The store comes from the `concurrencyViews` port (see ../view-stores.ts) unless given.
  */
-import type { ServiceDeps } from '../../services/deps';
+import type { Ports, PortsOf } from '../../services/ports/ports';
 import type { ServiceHandlers } from '../../services/kernel/consumer';
 import type { ApplyOptions } from '../apply';
 import type { ProjectionStore } from '../projection';
@@ -11,6 +11,12 @@ import { concurrencyViewsOf } from '../view-stores';
 import type { ConcurrencyView } from './concurrency-view';
 import { concurrencyViewProjection } from './concurrency-view-projection';
 
-export function createConcurrencyViewProjector(deps: ServiceDeps, store?: ProjectionStore<ConcurrencyView>, options?: ApplyOptions): ServiceHandlers {
+export const CONCURRENCY_VIEW_PORTS = ['store', 'concurrencyViews'] as const;
+
+export function createConcurrencyViewProjector(
+  deps: Omit<PortsOf<typeof CONCURRENCY_VIEW_PORTS>, 'concurrencyViews'> & Partial<Pick<Ports, 'concurrencyViews'>>,
+  store?: ProjectionStore<ConcurrencyView>,
+  options?: ApplyOptions,
+): ServiceHandlers {
   return createProjector(concurrencyViewProjection, deps, store ?? concurrencyViewsOf(deps), options);
 }

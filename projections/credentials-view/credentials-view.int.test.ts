@@ -12,7 +12,7 @@ import { FileSecretStore } from '../../services/adapters/secrets/file-secret-sto
 import { createApiKey, listApiKeys, revokeApiKey } from '../../services/credentials/api-keys';
 import type { CredentialsContext } from '../../services/credentials/context';
 import { createWebhook, listWebhooks, revokeWebhook } from '../../services/credentials/webhooks';
-import type { ServiceDeps } from '../../services/deps';
+import type { Ports } from '../../services/ports/ports';
 import type { HandlerContext } from '../../services/kernel/consumer';
 import { DynamoDbEventStore } from '../../services/kernel/dynamodb-event-store';
 import type { EventEnvelope } from '../../services/kernel/envelope';
@@ -71,7 +71,7 @@ describe('a user with keys and webhooks', () => {
 
     // Every event twice, shuffled: the projector must end at the fold of each stream.
     const events = await allCredentialEvents();
-    const projector = createCredentialsViewProjector({ store } as unknown as ServiceDeps, views);
+    const projector = createCredentialsViewProjector({ store }, views);
     for (const e of shuffled([...events, ...events], 7)) await projector.onEvent!(e, handlerCtx);
   });
 
@@ -161,13 +161,14 @@ describe('a user with keys and webhooks', () => {
   });
 });
 
-test('the projector from deps.extras (createViewStores), as the catalog builds it', async () => {
+test('the projector from its ports (createViewStores), as the catalog builds it', async () => {
   const stores = createViewStores({ client: tables.client, prefix: tables.prefix });
   expect(stores.credentialsViews.tableName).toBe(tables.name(CREDENTIALS_VIEW_TABLE));
-  const deps = { store, extras: { ...stores } } as unknown as ServiceDeps;
+  const deps = { store, credentialsViews: stores.credentialsViews };
   expect(credentialsViewsOf(deps)).toBe(stores.credentialsViews);
-  expect(() => credentialsViewsOf({ extras: {} } as unknown as ServiceDeps)).toThrow(/deps\.extras\.credentialsViews is missing/);
-  expect(() => credentialsViewsOf({ extras: { credentialsViews: { get: async () => undefined, listByUser: async () => ({ items: [] }) } } } as unknown as ServiceDeps)).toThrow(/lacks forKind/);
+  expect(() => credentialsViewsOf({})).toThrow(/the credentialsViews port is missing/);
+  const withoutForKind = { get: async () => undefined, listByUser: async () => ({ items: [] }) };
+  expect(() => credentialsViewsOf({ credentialsViews: withoutForKind } as unknown as Pick<Ports, 'credentialsViews'>)).toThrow(/lacks forKind/);
 
   const { keyId } = await createApiKey(store, { userId: 'carol', name: 'extras' }, at(30));
   const projector = createCredentialsViewProjector(deps);

@@ -18,7 +18,8 @@ import type { ProjectionStore, RebuildTarget, SaveResult, ViewState } from '../p
 import { CREDENTIALS_VIEW_ITEM, CREDENTIALS_VIEW_TABLE } from '../tables';
 import { CREDENTIAL_KINDS, type CredentialKind, type CredentialsViewStore, type CredentialView, type Page } from './credentials-view';
 
-const [BY_USER_KIND] = CREDENTIALS_VIEW_TABLE.globalSecondaryIndexes;
+/** The `by-user-kind` index (read when used: a module-level constant would keep this module in bundles that never build the store). */
+const byUserKind = () => CREDENTIALS_VIEW_TABLE.globalSecondaryIndexes[0];
 
 export const credentialKeyOf = (kind: CredentialKind, id: string): string => `${kind}#${id}`;
 export const userKindOf = (userId: string, kind: CredentialKind): string => `${userId}#${kind}`;
@@ -60,10 +61,10 @@ export class DynamoDbCredentialsViewStore extends DynamoDbViewTable<CredentialVi
     const before = options.cursor === undefined ? undefined : decodeCursor(options.cursor, scope);
     const views = await this.collect(
       {
-        IndexName: BY_USER_KIND.indexName,
+        IndexName: byUserKind().indexName,
         KeyConditionExpression: before === undefined ? '#pk = :pk' : '#pk = :pk AND #sk < :before',
         ScanIndexForward: false,
-        ExpressionAttributeNames: { '#pk': BY_USER_KIND.partitionKey.name, ...(before === undefined ? {} : { '#sk': BY_USER_KIND.sortKey.name }) },
+        ExpressionAttributeNames: { '#pk': byUserKind().partitionKey.name, ...(before === undefined ? {} : { '#sk': byUserKind().sortKey.name }) },
         ExpressionAttributeValues: { ':pk': { S: userKindOf(userId, kind) }, ...(before === undefined ? {} : { ':before': { S: before } }) },
       },
       options.limit + 1,

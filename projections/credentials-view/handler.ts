@@ -1,4 +1,9 @@
-/** Lambda entry of the credentials-view projection (the catalog's lambdaEntry; the CDK app bundles it). */
-import { catalogHandler } from '../../services/cloud/catalog-handler';
+/**
+ * Lambda entry of the credentials-view projection (its catalog entry's lambdaEntry; the CDK app bundles it): its own
+ * catalog entry, with the cloud factories of its ports, and nothing else of the platform.
+ */
+import { cloudCredentialsViews, cloudStore } from '../../services/cloud/ports/dynamodb';
+import { lambdaHandler } from '../../services/cloud/lambda-handler';
+import { credentialsViewEntry } from './catalog-entry';
 
-export const handler = catalogHandler('credentials-view');
+export const handler = lambdaHandler(credentialsViewEntry, { store: cloudStore, credentialsViews: cloudCredentialsViews });

@@ -2,9 +2,9 @@
  * The credentials-view projector (catalog entry `credentials-view`): every ApiKey event → the
  * key's `api_key` item, every Webhook event → the webhook's `webhook` item. One catalog entry, two
  * projections (one per stream type), dispatched by the event's stream type. The store comes from
- * `deps.extras.credentialsViews` (see ../view-stores.ts) unless given.
+ * the `credentialsViews` port (see ../view-stores.ts) unless given.
  */
-import type { ServiceDeps } from '../../services/deps';
+import type { Ports, PortsOf } from '../../services/ports/ports';
 import type { ServiceHandlers } from '../../services/kernel/consumer';
 import type { ApplyOptions } from '../apply';
 import { createProjector } from '../projector';
@@ -13,8 +13,10 @@ import type { CredentialKind } from './credentials-view';
 import { apiKeyViewProjection, webhookViewProjection } from './credentials-view-projection';
 import type { CredentialKindStore } from './dynamodb-credentials-view-store';
 
+export const CREDENTIALS_VIEW_PORTS = ['store', 'credentialsViews'] as const;
+
 export function createCredentialsViewProjector(
-  deps: ServiceDeps,
+  deps: Omit<PortsOf<typeof CREDENTIALS_VIEW_PORTS>, 'credentialsViews'> & Partial<Pick<Ports, 'credentialsViews'>>,
   store?: { forKind(kind: CredentialKind): CredentialKindStore },
   options?: ApplyOptions,
 ): ServiceHandlers {

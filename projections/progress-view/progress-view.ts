@@ -69,7 +69,7 @@ export interface ProgressViewStore {
   apply(taskId: string, records: readonly TelemetryRecord[]): Promise<'saved' | 'unchanged'>;
 }
 
-/** What the watchdog reads (deps.extras.heartbeats): the last sign of life of a task's agent. */
+/** What the watchdog reads (the heartbeats port): the last sign of life of a task's agent. */
 export interface HeartbeatReader {
   lastHeartbeatAt(taskId: string): Promise<string | null>;
 }

@@ -1,23 +1,18 @@
 /**
- * How services reach the progress stores: through `deps.extras`, like ../view-stores.ts, under
+ * The progress stores, as the ports (services/ports/ports.ts)
  *
  *   progressViews   ProgressViewStore (the session monitor writes it; the task API reads it)
  *   progressEvents  ProgressEventStore (the session monitor appends; GET /v1/tasks/{id}/events pages it)
- *   heartbeats      HeartbeatReader, the key the watchdog reads (services/tasks/watchdog/policies.ts)
+ *   heartbeats      HeartbeatReader, what the watchdog reads (services/tasks/watchdog/policies.ts)
  *
- *   extras: { ...createViewStores({ client }), ...createProgressStores({ client }), ... }
+ * built on DynamoDB by `createProgressStores` (the registries' factories of those ports).
  */
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import type { ServiceDeps } from '../../services/deps';
+import type { Ports } from '../../services/ports/ports';
 import { tableName } from '../../services/kernel/tables';
 import { DynamoDbProgressEventsStore, DynamoDbProgressViewStore } from './dynamodb-progress-stores';
 import type { HeartbeatReader, ProgressEventStore, ProgressViewStore } from './progress-view';
 import { PROGRESS_EVENTS_TABLE, PROGRESS_VIEW_TABLE } from './tables';
-
-export const PROGRESS_VIEWS_EXTRA = 'progressViews';
-export const PROGRESS_EVENTS_EXTRA = 'progressEvents';
-/** The same key as services/tasks/watchdog/policies.ts HEARTBEATS_EXTRA. */
-export const HEARTBEATS_EXTRA = 'heartbeats';
 
 export interface ProgressStores {
   readonly progressViews: DynamoDbProgressViewStore;
@@ -44,18 +39,18 @@ export function createProgressStores(options: {
   };
 }
 
-/** The writable progress stores in deps.extras; a clear error naming what is missing. */
-export function progressStoresOf(deps: Pick<ServiceDeps, 'extras'>): { progressViews: ProgressViewStore; progressEvents: ProgressEventStore } {
-  const views = deps.extras[PROGRESS_VIEWS_EXTRA] as Partial<ProgressViewStore> | undefined;
-  const events = deps.extras[PROGRESS_EVENTS_EXTRA] as Partial<ProgressEventStore> | undefined;
+/**
+ * The writable progress stores of the `progressViews` and `progressEvents` ports, checked at run
+ * time too (a consumer given none fails at once); a clear error naming what is missing.
+ */
+export function progressStoresOf(deps: Partial<Pick<Ports, 'progressViews' | 'progressEvents'>>): { progressViews: ProgressViewStore; progressEvents: ProgressEventStore } {
+  const { progressViews, progressEvents } = deps;
   const missing = [
-    ...(typeof views?.apply === 'function' ? [] : [`${PROGRESS_VIEWS_EXTRA} (a ProgressViewStore with apply)`]),
-    ...(typeof events?.append === 'function' ? [] : [`${PROGRESS_EVENTS_EXTRA} (a ProgressEventStore with append)`]),
+    ...(typeof progressViews?.apply === 'function' ? [] : ['the progressViews port (a ProgressViewStore with apply)']),
+    ...(typeof progressEvents?.append === 'function' ? [] : ['the progressEvents port (a ProgressEventStore with append)']),
   ];
-  if (missing.length > 0) {
-    throw new Error(
-      `deps.extras lacks ${missing.join(' and ')}: the session monitor writes the progress view (e.g. \`extras: { ...createProgressStores({ client }) }\` from projections/progress-view/stores.ts)`,
-    );
+  if (missing.length > 0 || !progressViews || !progressEvents) {
+    throw new Error(`missing ${missing.join(' and ')}: the session monitor writes the progress view (e.g. createProgressStores({ client }) from projections/progress-view/stores.ts)`);
   }
-  return { progressViews: views as ProgressViewStore, progressEvents: events as ProgressEventStore };
+  return { progressViews, progressEvents };
 }

@@ -23,7 +23,10 @@ import { DynamoDbViewTable, sortableTime, type DynamoDbViewStoreOptions } from '
 import { TASK_VIEW_ITEM, TASK_VIEW_TABLE } from '../tables';
 import type { Page, TaskView, TaskViewStore } from './task-view';
 
-const [BY_USER, BY_USER_STATUS, BY_STATUS] = TASK_VIEW_TABLE.globalSecondaryIndexes;
+/** The indexes (read when used: a module-level constant would keep this module in bundles that never build the store). */
+const byUser = () => TASK_VIEW_TABLE.globalSecondaryIndexes[0];
+const byUserStatus = () => TASK_VIEW_TABLE.globalSecondaryIndexes[1];
+const byStatus = () => TASK_VIEW_TABLE.globalSecondaryIndexes[2];
 
 export const createdKeyOf = (view: Pick<TaskView, 'createdAt' | 'taskId'>): string => `${sortableTime(view.createdAt)}#${view.taskId}`;
 export const updatedKeyOf = (view: Pick<TaskView, 'updatedAt' | 'taskId'>): string => `${sortableTime(view.updatedAt)}#${view.taskId}`;
@@ -50,8 +53,8 @@ export class DynamoDbTaskViewStore extends DynamoDbViewTable<TaskView> implement
     const want = options.limit + 1;
     const partitions =
       options.statuses === undefined
-        ? [{ index: BY_USER, value: userId }]
-        : [...new Set(options.statuses)].map((status) => ({ index: BY_USER_STATUS, value: userStatusOf(userId, status) }));
+        ? [{ index: byUser(), value: userId }]
+        : [...new Set(options.statuses)].map((status) => ({ index: byUserStatus(), value: userStatusOf(userId, status) }));
     const lists = await Promise.all(
       partitions.map(({ index, value }) =>
         this.collect(
@@ -93,10 +96,10 @@ export class DynamoDbTaskViewStore extends DynamoDbViewTable<TaskView> implement
     const after = options.cursor === undefined ? undefined : decodeCursor(options.cursor, scope);
     const views = await this.collect(
       {
-        IndexName: BY_STATUS.indexName,
+        IndexName: byStatus().indexName,
         KeyConditionExpression: after === undefined ? '#pk = :pk' : '#pk = :pk AND #sk > :after',
         ScanIndexForward: true,
-        ExpressionAttributeNames: { '#pk': BY_STATUS.partitionKey.name, ...(after === undefined ? {} : { '#sk': BY_STATUS.sortKey.name }) },
+        ExpressionAttributeNames: { '#pk': byStatus().partitionKey.name, ...(after === undefined ? {} : { '#sk': byStatus().sortKey.name }) },
         ExpressionAttributeValues: { ':pk': { S: status }, ...(after === undefined ? {} : { ':after': { S: after } }) },
       },
       options.limit + 1,

@@ -1,8 +1,8 @@
 /**
  * The task-view projector (catalog entry `task-view`): every Task event → the task's TaskView.
- * The store comes from `deps.extras.taskViews` (see ../view-stores.ts) unless given.
+ * The store comes from the `taskViews` port (see ../view-stores.ts) unless given.
  */
-import type { ServiceDeps } from '../../services/deps';
+import type { Ports, PortsOf } from '../../services/ports/ports';
 import type { ServiceHandlers } from '../../services/kernel/consumer';
 import type { ApplyOptions } from '../apply';
 import type { ProjectionStore } from '../projection';
@@ -11,6 +11,12 @@ import { taskViewsOf } from '../view-stores';
 import type { TaskView } from './task-view';
 import { taskViewProjection } from './task-view-projection';
 
-export function createTaskViewProjector(deps: ServiceDeps, store?: ProjectionStore<TaskView>, options?: ApplyOptions): ServiceHandlers {
+export const TASK_VIEW_PORTS = ['store', 'taskViews'] as const;
+
+export function createTaskViewProjector(
+  deps: Omit<PortsOf<typeof TASK_VIEW_PORTS>, 'taskViews'> & Partial<Pick<Ports, 'taskViews'>>,
+  store?: ProjectionStore<TaskView>,
+  options?: ApplyOptions,
+): ServiceHandlers {
   return createProjector(taskViewProjection, deps, store ?? taskViewsOf(deps), options);
 }

@@ -7,7 +7,6 @@
 import { DeleteItemCommand, GetItemCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { ulid } from 'ulid';
-import type { ServiceDeps } from '../../services/deps';
 import { handleCommand } from '../../services/kernel/command-handler';
 import type { HandlerContext } from '../../services/kernel/consumer';
 import { DynamoDbEventStore } from '../../services/kernel/dynamodb-event-store';
@@ -129,12 +128,12 @@ describe('apply', () => {
 
   test('the projector service applies what it is given and ignores other streams', async () => {
     const events = await runTask('service-1', 'apply-user', 'RUNNING', { minute: 30 });
-    const projector = createTaskViewProjector({ store } as unknown as ServiceDeps, views);
+    const projector = createTaskViewProjector({ store }, views);
     for (const e of shuffled(events, 7)) await projector.onEvent!(e, ctx);
     expect(await views.get('service-1')).toEqual(foldOf('service-1', events));
-    // Through deps.extras.taskViews, as the catalog creates it.
-    const viaExtras = createTaskViewProjector({ store, extras: { taskViews: views } } as unknown as ServiceDeps);
-    await viaExtras.onEvent!({ ...events[0]!, stream: { type: 'User', id: 'service-1' } } as EventEnvelope, ctx);
+    // Through the taskViews port, as the catalog creates it.
+    const viaPorts = createTaskViewProjector({ store, taskViews: views });
+    await viaPorts.onEvent!({ ...events[0]!, stream: { type: 'User', id: 'service-1' } } as EventEnvelope, ctx);
     expect((await views.get('service-1'))?.lastSequence).toBe(events.length);
   });
 });
@@ -154,7 +153,7 @@ describe('listings', () => {
   const aAll = [...aTasks, extraRunning];
 
   beforeAll(async () => {
-    const projector = createTaskViewProjector({ store } as unknown as ServiceDeps, views);
+    const projector = createTaskViewProjector({ store }, views);
     await Promise.all(
       all.map(async (t) => {
         const events = await runTask(t.taskId, t.userId, t.status, { repo: t.repo, minute: t.minute });

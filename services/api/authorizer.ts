@@ -14,9 +14,10 @@
  */
 import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
 import { createApiKeyAuthenticator } from '../credentials/api-keys';
-import { cognitoJwt, storeFromEnv } from '../cloud/deps-from-env';
+import { storeFromEnv } from '../cloud/ports/dynamodb';
 import { readEnv, type Env } from '../cloud/env';
 import { createLogger } from '../kernel/logger';
+import { cognitoJwt } from './jwt';
 import { authenticate } from './auth';
 import { ApiError } from './errors';
 import type { ApiRequest } from './http';

@@ -1,12 +1,11 @@
 /**
- * What the REST API needs, built once per process (Lambda cold start, or the embedded platform).
- * The handler itself holds no state: every request reads the store and the views.
+ * What the REST API needs, built once per process (Lambda cold start, or the embedded platform):
+ * its ports (API_PORTS, built through the Lambda's or the platform's registry) and its own
+ * settings. The handler itself holds no state: every request reads the store and the views.
  */
-import type { EventStore } from '../kernel/event-store';
 import type { Logger } from '../kernel/logger';
-import type { BlobStore } from '../ports/blob-store';
+import type { Ports } from '../ports/ports';
 import type { TaskViewStore } from '../../projections/task-view/task-view';
-import type { ProgressEventStore, ProgressViewStore } from '../../projections/progress-view/progress-view';
 import type { JwtAuthenticator } from './jwt';
 import type { PageTokens } from './page-token';
 import type { RateLimiter } from './rate-limit';
@@ -32,12 +31,12 @@ export interface CredentialItem {
   readonly revokedAt: string | null;
 }
 
-export interface ApiDeps {
-  readonly store: EventStore;
+/** The ports the API is built from; `credentialsViews` goes into its credentials service. */
+export const API_PORTS = ['store', 'now', 'blobs', 'taskViews', 'credentialsViews', 'progressViews', 'progressEvents'] as const;
+
+export interface ApiDeps extends Pick<Ports, 'store' | 'now' | 'blobs' | 'progressViews' | 'progressEvents'> {
+  /** Read only: the API never writes a view. */
   readonly taskViews: TaskViewStore;
-  readonly progressViews: ProgressViewStore;
-  readonly progressEvents: ProgressEventStore;
-  readonly blobs: BlobStore;
   readonly credentials: CredentialsPort;
   /** null: JWTs are not accepted (API keys only). */
   readonly jwt: JwtAuthenticator | null;
@@ -48,5 +47,4 @@ export interface ApiDeps {
   /** The secret of GitHub's webhook deliveries (X-Hub-Signature-256); null: POST /v1/github/events is refused. */
   readonly githubWebhookSecret: string | null;
   readonly logger: Logger;
-  readonly now: () => Date;
 }

@@ -40,3 +40,8 @@ export function jwtAuthenticator(config: JwtIssuerConfig): JwtAuthenticator {
     },
   };
 }
+
+/** The Cognito user pool's tokens (ID or access tokens of the platform's app client). */
+export function cognitoJwt(userPoolId: string, clientId: string): JwtAuthenticator {
+  return jwtAuthenticator({ kind: 'cognito', userPoolId, clientId, tokenUse: null });
+}

@@ -1,5 +1,9 @@
-/** Lambda functions build their deps from the environment; a missing variable is named, every one at once. */
-import { apiDepsFromEnv, busFromEnv, cloudSessionPayload, serviceDepsFromEnv, storeFromEnv } from './deps-from-env';
+/** Lambda functions build their ports from the environment; a missing variable is named, every one at once. */
+import { PORT_NAMES } from '../ports/ports';
+import { SESSION_PORTS } from '../tasks/session/service';
+import { cloudPortsFor } from './cloud-ports';
+import { CLOUD_PORTS } from './ports/all';
+import { apiDepsFromEnv, busFromEnv, cloudSessionPayload, storeFromEnv } from './deps-from-env';
 import { CLOUD_ENV, MissingEnvironmentError, readEnv } from './env';
 
 const SERVICE_ENV = {
@@ -27,39 +31,42 @@ const missingOf = (run: () => unknown): string[] => {
   throw new Error('expected a MissingEnvironmentError');
 };
 
-test('a service with no environment names every variable it needs, in one error', () => {
-  expect(missingOf(() => serviceDepsFromEnv({}, 'the session service'))).toEqual([
+test('a service with no environment names every variable its ports need, in one error', () => {
+  const sessionPorts = (env: Record<string, string>) => cloudPortsFor(SESSION_PORTS, CLOUD_PORTS, env, 'the session service');
+  expect(missingOf(() => sessionPorts({}))).toEqual([
     'ABCA_TABLE_PREFIX',
-    'ABCA_EVENT_BUS_NAME',
     'ABCA_EVENT_BUS_ARN',
     'ABCA_BLOB_BUCKET',
     'ABCA_SCHEDULER_GROUP',
     'ABCA_SCHEDULER_ROLE_ARN',
     'ABCA_COMPUTE',
+    'ABCA_AGENT_RUNTIME_ARN',
     'ABCA_GIT_TOKEN_SECRET_ARN',
     'ABCA_TELEMETRY_STREAM',
-    'ABCA_AGENT_RUNTIME_ARN',
   ]);
-  expect(() => serviceDepsFromEnv({}, 'the session service')).toThrow(/^the session service cannot start: missing environment variables ABCA_TABLE_PREFIX, /);
+  expect(() => sessionPorts({})).toThrow(/^the session service cannot start: missing environment variables ABCA_TABLE_PREFIX, /);
 });
 
 test('the compute decides which of its variables are needed', () => {
   const { [CLOUD_ENV.agentRuntimeArn]: _arn, ...ecs } = { ...SERVICE_ENV, [CLOUD_ENV.compute]: 'ecs' };
-  expect(missingOf(() => serviceDepsFromEnv(ecs, 'x'))).toEqual(['ABCA_ECS_CLUSTER', 'ABCA_ECS_TASK_DEFINITION', 'ABCA_ECS_CONTAINER', 'ABCA_ECS_SUBNETS', 'ABCA_ECS_SECURITY_GROUPS']);
-  expect(() => serviceDepsFromEnv({ ...SERVICE_ENV, [CLOUD_ENV.compute]: 'lambda' }, 'x')).toThrow('x: ABCA_COMPUTE="lambda"; set it to one of agentcore, ecs');
+  expect(missingOf(() => cloudPortsFor(['compute'], CLOUD_PORTS, ecs, 'x'))).toEqual(['ABCA_ECS_CLUSTER', 'ABCA_ECS_TASK_DEFINITION', 'ABCA_ECS_CONTAINER', 'ABCA_ECS_SUBNETS', 'ABCA_ECS_SECURITY_GROUPS']);
+  expect(() => cloudPortsFor(['compute'], CLOUD_PORTS, { ...SERVICE_ENV, [CLOUD_ENV.compute]: 'lambda' }, 'x')).toThrow('x: ABCA_COMPUTE="lambda"; set it to one of agentcore, ecs');
 });
 
 test('an empty or blank value counts as missing', () => {
-  expect(missingOf(() => serviceDepsFromEnv({ ...SERVICE_ENV, [CLOUD_ENV.blobBucket]: '  ' }, 'x'))).toEqual(['ABCA_BLOB_BUCKET']);
+  expect(missingOf(() => cloudPortsFor(PORT_NAMES, CLOUD_PORTS, { ...SERVICE_ENV, [CLOUD_ENV.blobBucket]: '  ' }, 'x'))).toEqual(['ABCA_BLOB_BUCKET']);
 });
 
-test('a complete environment builds the deps without calling AWS; "local" means the deployment\'s compute', () => {
-  const deps = serviceDepsFromEnv(SERVICE_ENV, 'x');
-  expect(deps.compute('local').type).toBe('agentcore');
-  expect(deps.compute('agentcore')).toBe(deps.compute('local'));
-  expect(() => deps.compute('ecs')).toThrow(/compute "ecs" is not deployed here: this deployment runs agents on "agentcore"/);
-  expect(deps.idempotencyFor).toBeDefined();
-  expect(Object.keys(deps.extras)).toEqual(expect.arrayContaining(['taskViews', 'concurrencyViews', 'credentialsViews', 'progressViews', 'progressEvents', 'heartbeats', 'memory', 'screening']));
+test('a complete environment builds every port without calling AWS; "local" means the deployment\'s compute', () => {
+  const ports = cloudPortsFor(PORT_NAMES, CLOUD_PORTS, SERVICE_ENV, 'x');
+  expect(ports.compute('local').type).toBe('agentcore');
+  expect(ports.compute('agentcore')).toBe(ports.compute('local'));
+  expect(() => ports.compute('ecs')).toThrow(/compute "ecs" is not deployed here: this deployment runs agents on "agentcore"/);
+  expect(ports.idempotencyFor).toBeDefined();
+  expect(Object.keys(ports)).toEqual(expect.arrayContaining(['taskViews', 'concurrencyViews', 'credentialsViews', 'progressViews', 'progressEvents', 'heartbeats', 'memory', 'screening']));
+  // None in the cloud: the basic context source and the watchdog's defaults.
+  expect(ports.contextSource).toBeUndefined();
+  expect(ports.watchdogConfig).toBeUndefined();
 });
 
 test('the smaller builders name only what they need', () => {

@@ -3,7 +3,7 @@
  * shard at a time, ReportBatchItemFailures) → the bus. See publisher.ts.
  */
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
-import { busFromEnv } from '../cloud/deps-from-env';
+import { busFromEnv } from '../cloud/ports/bus';
 import { createLogger } from '../kernel/logger';
 import { createPublisher } from './publisher';
 

@@ -50,7 +50,7 @@ test('a nudge sent while the agent runs is received between its steps, shows in 
   await nudge(taskId, 'nudge-1', '  Please keep the changelog short\u200B ');
   const message = 'Please keep the changelog short';
 
-  const { progressEvents } = progressStoresOf(platform.deps);
+  const { progressEvents } = progressStoresOf(platform.ports);
   const events = await waitUntil(async () => {
     const items = (await progressEvents.listProgress(taskId, { limit: 200 })).items.map((i) => i.event);
     return items.some((e) => e.kind === 'milestone' && e.name === 'nudge_received') ? items : undefined;
@@ -68,7 +68,7 @@ test('a nudge sent while the agent runs is received between its steps, shows in 
 
   const view = await waitTerminal(platform, taskId);
   expect({ status: view.status, error: view.errorMessage }).toEqual({ status: 'COMPLETED', error: null });
-  const progress = await progressStoresOf(platform.deps).progressViews.get(taskId);
+  const progress = await progressStoresOf(platform.ports).progressViews.get(taskId);
   expect(progress?.lines.map((l) => l.text)).toContain(`nudge_received: ${message}`);
   expect(inboxFiles(taskId)).toHaveLength(1);
   completedTaskId = taskId;

@@ -38,7 +38,7 @@ test('a frozen agent is failed by the watchdog after the heartbeat limit, stoppe
     const v = await platform.views.taskViews.get(taskId);
     return v?.status === 'RUNNING' && v.sessionId ? v : undefined;
   }, undefined, 'RUNNING');
-  const { progressViews } = progressStoresOf(platform.deps);
+  const { progressViews } = progressStoresOf(platform.ports);
   // Heartbeats arrive while the agent is alive (the limit is 4 s, a heartbeat every second).
   await waitUntil(async () => ((await progressViews.get(taskId))?.lastHeartbeatAt ? true : undefined), undefined, 'a heartbeat');
   // Into the long step (it says so), not a fixed 1.5 s after the write step.

@@ -11,7 +11,6 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Platform } from '../../local/platform/platform';
 import { startTestPlatform, submit, TEST_REPO, waitUntil } from '../support/platform';
-import { MEMORY_EXTRA, type MemoryStore } from '../../services/tasks/hydration/memory-store';
 
 let platform: Platform;
 const dataDir = mkdtempSync(path.join(os.tmpdir(), 'abca-agent-e2e-'));
@@ -63,7 +62,7 @@ test('submit → the real agent opens a pull request on the forge → COMPLETED'
   expect(ended.data).toMatchObject({ outcome: 'success', turns: 2, costUsd: 0.05, commits: 1 });
 
   // The episode is in the repository's memory, for the next task's prompt.
-  const memory = platform.deps.extras[MEMORY_EXTRA] as MemoryStore;
+  const memory = platform.ports.memory!;
   const recalled = await waitUntil(async () => {
     const items = await memory.recall(TEST_REPO, 'contributing guide', { maxTokens: 2_000 });
     return items.length > 0 ? items : undefined;

@@ -123,7 +123,7 @@ test('an agent streams progress and its final report through Kinesis: the progre
   await telemetry.close();
   client.destroy();
 
-  const { progressViews, progressEvents } = progressStoresOf(platform.deps);
+  const { progressViews, progressEvents } = progressStoresOf(platform.ports);
   const view = await waitUntil(async () => {
     const v = await progressViews.get(taskId);
     return v && v.lines.length >= 2 && v.lastHeartbeatAt ? v : undefined;

@@ -21,7 +21,7 @@ import { PutObjectCommand, type PutObjectCommandInput } from '@aws-sdk/client-s3
 import type { BlobStore } from '../../ports/blob-store';
 import { BlobKeyError, blobKeySegments } from './blob-key';
 import { getObjectBytes, type S3Sender } from '../s3/s3-objects';
-import { assertBucketName, parseS3Ref, s3RefOf } from '../s3/s3-ref';
+import { assertBucketName, parseS3Ref, s3BlobRefOf, s3RefOf } from '../s3/s3-ref';
 
 export interface S3BlobStoreOptions {
   /** An S3 client (s3/s3-client.ts builds one). */
@@ -65,7 +65,7 @@ export class S3BlobStore implements BlobStore {
   }
 
   refOf(key: string): string {
-    return s3RefOf(this.bucket, this.objectKey(key));
+    return s3BlobRefOf(this.bucket, this.prefix, key);
   }
 
   async get(ref: string): Promise<Buffer> {

@@ -3,7 +3,7 @@
  * BlobStore hands out and what the agent is given (the prompt, the replay trajectory, the nudge
  * inbox folder, whose key ends in `/`).
  */
-import { BlobKeyError } from '../blob-store/blob-key';
+import { BlobKeyError, blobKeySegments } from '../blob-store/blob-key';
 
 export const S3_SCHEME = 's3://';
 
@@ -22,6 +22,16 @@ export function isS3Ref(ref: string): boolean {
 
 export function s3RefOf(bucket: string, key: string): string {
   return `${S3_SCHEME}${bucket}/${key}`;
+}
+
+/**
+ * The reference of blob `key` in an S3 blob store on `bucket` under `prefix` (what S3BlobStore's
+ * refOf answers), without an S3 client: for code that only names blobs (a session payload's nudge
+ * inbox). Throws BlobKeyError for a key that breaks the blob key rules.
+ */
+export function s3BlobRefOf(bucket: string, prefix: string, key: string): string {
+  blobKeySegments(key);
+  return s3RefOf(bucket, `${prefix}${key}`);
 }
 
 /** The bucket and key of `s3://bucket/key`; BlobKeyError for anything else. */

@@ -1,8 +1,10 @@
 /**
  * Integration-test harness for the lifecycle services: the real DynamoDbEventStore and LocalScheduler
  * on isolated DynamoDB Local tables, the test compute and test git provider, a local blob folder, a
- * fake clock, and the view test doubles. Events are delivered by calling the services' handlers
- * directly (`deliver`, `pump`), routed as the catalog routes them; the bus wiring is not involved.
+ * fake clock, and the view test doubles. The services are built through a registry of those
+ * (`registry`, services/ports/registry.ts), each with exactly the ports its catalog entry names.
+ * Events are delivered by calling the services' handlers directly (`deliver`, `pump`), routed as
+ * the catalog routes them; the bus wiring is not involved.
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -12,11 +14,12 @@ import { ulid } from 'ulid';
 import { SCHEDULES_TABLE } from '../scheduler/schedules-table';
 import { LocalScheduler, type DueSchedule } from '../../../local/scheduler/local-scheduler';
 import { createIsolatedTables, type IsolatedTables } from '../../../test/support/dynamo';
-import { createAdmissionService } from '../../users/admission/service';
-import { createCancellationService } from '../../tasks/cancellation/service';
-import type { ServiceDeps } from '../../deps';
-import { createFinalizerService } from '../../tasks/finalizer/service';
-import { createHydrationService } from '../../tasks/hydration/service';
+import { ADMISSION_PORTS, createAdmissionService } from '../../users/admission/service';
+import { CANCELLATION_PORTS, createCancellationService } from '../../tasks/cancellation/service';
+import type { Ports } from '../../ports/ports';
+import { portsFor, sharedPorts, type PortFactories } from '../../ports/registry';
+import { createFinalizerService, FINALIZER_PORTS } from '../../tasks/finalizer/service';
+import { createHydrationService, HYDRATION_PORTS } from '../../tasks/hydration/service';
 import { handleCommand, type CommandContext } from '../../kernel/command-handler';
 import type { HandlerContext, ServiceHandlers, Trigger } from '../../kernel/consumer';
 import { DynamoDbEventStore } from '../../kernel/dynamodb-event-store';
@@ -27,7 +30,7 @@ import type { ComputeStrategy } from '../../ports/compute';
 import type { RepoConfigInput } from '../../repos/repo/repo-config';
 import { repoConfigForTasks, repoDecider, type RepoEventType } from '../../repos/repo/repo-decider';
 import { fold } from '../../kernel/decider';
-import { createSessionService } from '../../tasks/session/service';
+import { createSessionService, SESSION_PORTS } from '../../tasks/session/service';
 import { loadAggregate } from '../../kernel/load-aggregate';
 import { taskDecider } from '../../tasks/task/task-decider';
 import { taskStream } from '../../streams';
@@ -35,6 +38,7 @@ import { recordSessionReport } from '../../tasks/session-monitor/session-report'
 import { TERMINAL_EVENT_STATUS, type TaskState } from '../../tasks/task/task-state';
 import { admissionPolicy, type AdmissionPolicyOverrides } from '../../users/user/admission-policy';
 import type { WatchdogConfig } from '../../tasks/watchdog/config';
+import { WATCHDOG_PORTS } from '../../tasks/watchdog/actions';
 import { createWatchdogService, type WatchdogService } from '../../tasks/watchdog/service';
 import { LocalBlobStore } from '../blob-store/local-blob-store';
 import { TestCompute, type TestComputeOptions } from '../compute/test-compute';
@@ -42,6 +46,12 @@ import { TestGitProvider } from '../git/test-git-provider';
 import { FoldingConcurrencyViewStore, FoldingTaskViewStore } from './folding-views';
 
 export const REPO = 'octo/widgets';
+
+/** The ports the harness builds (the views are the read-only doubles the watchdog is given apart). */
+export const HARNESS_PORTS = ['store', 'bus', 'now', 'admission', 'compute', 'scheduler', 'git', 'blobs', 'memory', 'screening', 'contextSource', 'heartbeats', 'watchdogConfig'] as const;
+export type HarnessPortName = (typeof HARNESS_PORTS)[number];
+/** Ports a test may give (the harness has none of its own). */
+export type OptionalHarnessPorts = Partial<Pick<Ports, 'memory' | 'screening' | 'contextSource' | 'heartbeats' | 'watchdogConfig'>>;
 
 /** A clock tests move by hand. */
 export class FakeClock {
@@ -62,7 +72,8 @@ export interface HarnessOptions {
   readonly watchdog?: Partial<WatchdogConfig>;
   /** Wraps the test compute (e.g. to interfere with a start). */
   readonly wrapCompute?: (compute: TestCompute) => ComputeStrategy;
-  readonly extras?: Readonly<Record<string, unknown>>;
+  /** Optional ports: memory, screening, a context source, heartbeats, watchdog config overrides. */
+  readonly ports?: OptionalHarnessPorts;
 }
 
 export interface Harness {
@@ -75,7 +86,10 @@ export interface Harness {
   readonly scheduler: LocalScheduler;
   /** Triggers the scheduler fired (they are also handed to the watchdog). */
   readonly fired: DueSchedule[];
-  readonly deps: ServiceDeps;
+  /** The harness's registry of ports. */
+  readonly registry: PortFactories<HarnessPortName>;
+  /** Every port the harness builds. */
+  readonly deps: Pick<Ports, HarnessPortName>;
   readonly logger: Logger;
   readonly ctx: HandlerContext;
   readonly services: {
@@ -138,25 +152,36 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
   });
   const published: EventEnvelope[] = [];
   const bus: EventBus = { publish: async (events) => void published.push(...events) };
-  const deps: ServiceDeps = {
-    store,
-    bus,
-    now: clock.now,
-    admission: admissionPolicy(options.admission),
-    compute: () => computeStrategy,
-    git,
-    blobs,
-    scheduler,
-    extras: { taskViews: new FoldingTaskViewStore(store), concurrencyViews: new FoldingConcurrencyViewStore(store), ...options.extras },
-  };
+  const given = options.ports ?? {};
+  const registry: PortFactories<HarnessPortName> = sharedPorts({
+    store: () => store,
+    bus: () => bus,
+    now: () => clock.now,
+    admission: () => admissionPolicy(options.admission),
+    compute: () => () => computeStrategy,
+    scheduler: () => scheduler,
+    git: () => git,
+    blobs: () => blobs,
+    memory: () => given.memory,
+    screening: () => given.screening,
+    contextSource: () => given.contextSource,
+    heartbeats: () => given.heartbeats,
+    watchdogConfig: () => given.watchdogConfig,
+  });
+  const deps = portsFor(HARNESS_PORTS, registry);
   compute.setReportSink((report) => recordSessionReport(deps, report));
-  watchdog = createWatchdogService(deps, options.watchdog);
+  type WatchdogPort = (typeof WATCHDOG_PORTS)[number];
+  const notAView = (name: WatchdogPort): name is Exclude<WatchdogPort, 'taskViews' | 'concurrencyViews'> => name !== 'taskViews' && name !== 'concurrencyViews';
+  watchdog = createWatchdogService(
+    { ...portsFor(WATCHDOG_PORTS.filter(notAView), registry), taskViews: new FoldingTaskViewStore(store), concurrencyViews: new FoldingConcurrencyViewStore(store) },
+    options.watchdog,
+  );
   const services = {
-    admission: createAdmissionService(deps),
-    hydration: createHydrationService(deps),
-    session: createSessionService(deps),
-    finalizer: createFinalizerService(deps),
-    cancellation: createCancellationService(deps),
+    admission: createAdmissionService(portsFor(ADMISSION_PORTS, registry)),
+    hydration: createHydrationService(portsFor(HYDRATION_PORTS, registry)),
+    session: createSessionService(portsFor(SESSION_PORTS, registry)),
+    finalizer: createFinalizerService(portsFor(FINALIZER_PORTS, registry)),
+    cancellation: createCancellationService(portsFor(CANCELLATION_PORTS, registry)),
     watchdog,
   };
   const delivered = new Set<string>();
@@ -172,6 +197,7 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
     blobs,
     scheduler,
     fired,
+    registry,
     deps,
     logger,
     ctx,

@@ -7,7 +7,6 @@ import { createHarness, REPO, type Harness } from '../../adapters/testing/lifecy
 import { DynamoMemoryStore } from '../../adapters/memory/dynamo-memory-store';
 import { MEMORY_TABLE, MEMORY_TABLES } from '../../adapters/memory/tables';
 import { createIsolatedTables, type IsolatedTables } from '../../../test/support/dynamo';
-import { MEMORY_EXTRA } from '../../tasks/hydration/memory-store';
 import { createMemoryService } from './service';
 import { episodeId } from './task-episode';
 
@@ -23,7 +22,7 @@ afterEach(async () => h?.dispose());
 
 async function setUp(script: Parameters<typeof createHarness>[0]) {
   memory = new DynamoMemoryStore({ client: tables.client, tableName: tables.name(MEMORY_TABLE) });
-  h = await createHarness({ ...script, extras: { [MEMORY_EXTRA]: memory } });
+  h = await createHarness({ ...script, ports: { memory } });
   await h.onboard();
 }
 

@@ -2,11 +2,10 @@
  * The memory service: a terminal task event → the task's episode in the MemoryStore (task-episode.ts),
  * recalled into later prompts of the same repository by hydration. Idempotent: the episode's id and
  * time come from the task's stream, so a re-delivered event rewrites the same item. Without a
- * MemoryStore (deps.extras.memory) there is nothing to write.
+ * MemoryStore (the `memory` port) there is nothing to write.
  */
 import type { ServiceHandlers } from '../../kernel/consumer';
-import type { ServiceDeps } from '../../deps';
-import { MEMORY_EXTRA, type MemoryStore } from '../../tasks/hydration/memory-store';
+import type { PortsOf } from '../../ports/ports';
 import { loadAggregate } from '../../kernel/load-aggregate';
 import { taskDecider } from '../../tasks/task/task-decider';
 import { taskStream } from '../../streams';
@@ -15,8 +14,11 @@ import { taskEpisode } from './task-episode';
 
 export const MEMORY_EVENT_TYPES = Object.keys(TERMINAL_EVENT_STATUS) as ReadonlyArray<keyof typeof TERMINAL_EVENT_STATUS>;
 
-export function createMemoryService(deps: ServiceDeps): ServiceHandlers {
-  const memory = deps.extras[MEMORY_EXTRA] as MemoryStore | undefined;
+export const MEMORY_PORTS = ['store', 'memory'] as const;
+export type MemoryPorts = PortsOf<typeof MEMORY_PORTS>;
+
+export function createMemoryService(deps: MemoryPorts): ServiceHandlers {
+  const { memory } = deps;
   return {
     async onEvent(event, ctx) {
       if (!(MEMORY_EVENT_TYPES as readonly string[]).includes(event.type)) return;

@@ -13,7 +13,7 @@
  * in properties into strings, JSON keeps them).
  */
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
-import { storeFromEnv } from '../../cloud/deps-from-env';
+import { storeFromEnv } from '../../cloud/ports/dynamodb';
 import type { EventStore } from '../../kernel/event-store';
 import { offboardRepo, onboardRepo } from './onboard-repo';
 import type { RepoConfigInput } from './repo-config';

@@ -8,7 +8,7 @@
  */
 import { handleCommand, type CommandContext } from '../../kernel/command-handler';
 import type { Logger } from '../../kernel/logger';
-import type { ServiceDeps } from '../../deps';
+import type { Ports } from '../../ports/ports';
 import { cancelDeadline } from '../session/deadline';
 import { loadAggregate } from '../../kernel/load-aggregate';
 import { taskDecider } from '../task/task-decider';
@@ -18,7 +18,7 @@ export type CancellationOutcome =
   | { readonly status: 'cancelled'; readonly sessionId: string }
   | { readonly status: 'skipped'; readonly reason: string };
 
-export type CancellationDeps = Pick<ServiceDeps, 'store' | 'compute' | 'scheduler'>;
+export type CancellationDeps = Pick<Ports, 'store' | 'compute' | 'scheduler'>;
 
 export async function completeCancellation(
   deps: CancellationDeps,

@@ -3,12 +3,15 @@
  * stopped → TaskCancelled (see cancel.ts). Earlier tasks were cancelled at once by the decider.
  */
 import type { ServiceHandlers } from '../../kernel/consumer';
-import type { ServiceDeps } from '../../deps';
+import type { PortsOf } from '../../ports/ports';
 import { completeCancellation } from './cancel';
 
 export const CANCELLATION_EVENT_TYPES = ['TaskCancellationRequested'] as const;
 
-export function createCancellationService(deps: ServiceDeps): ServiceHandlers {
+export const CANCELLATION_PORTS = ['store', 'now', 'compute', 'scheduler'] as const;
+export type CancellationPorts = PortsOf<typeof CANCELLATION_PORTS>;
+
+export function createCancellationService(deps: CancellationPorts): ServiceHandlers {
   return {
     async onEvent(event, ctx) {
       if (event.type !== 'TaskCancellationRequested') return;

@@ -7,7 +7,7 @@
  */
 import { handleCommand, type CommandContext } from '../../kernel/command-handler';
 import type { Logger } from '../../kernel/logger';
-import type { ServiceDeps } from '../../deps';
+import type { Ports } from '../../ports/ports';
 import { cancelDeadline } from '../session/deadline';
 import { loadAggregate } from '../../kernel/load-aggregate';
 import { taskDecider } from '../task/task-decider';
@@ -18,7 +18,7 @@ export type FinalizeOutcome =
   | { readonly status: 'finalized'; readonly result: TaskStatus }
   | { readonly status: 'skipped'; readonly reason: string };
 
-export type FinalizerDeps = Pick<ServiceDeps, 'store' | 'git' | 'scheduler'>;
+export type FinalizerDeps = Pick<Ports, 'store' | 'git' | 'scheduler'>;
 
 export async function finalizeTask(deps: FinalizerDeps, taskId: string, context: CommandContext, logger: Pick<Logger, 'info'>): Promise<FinalizeOutcome> {
   const task = await loadAggregate(deps.store, taskStream(taskId), taskDecider);

@@ -3,12 +3,15 @@
  * for the branch, commits) → TaskCompleted / TaskFailed; the deadline schedule is cancelled.
  */
 import type { ServiceHandlers } from '../../kernel/consumer';
-import type { ServiceDeps } from '../../deps';
+import type { PortsOf } from '../../ports/ports';
 import { finalizeTask } from './finalize';
 
 export const FINALIZER_EVENT_TYPES = ['SessionEnded'] as const;
 
-export function createFinalizerService(deps: ServiceDeps): ServiceHandlers {
+export const FINALIZER_PORTS = ['store', 'now', 'git', 'scheduler'] as const;
+export type FinalizerPorts = PortsOf<typeof FINALIZER_PORTS>;
+
+export function createFinalizerService(deps: FinalizerPorts): ServiceHandlers {
   return {
     async onEvent(event, ctx) {
       if (event.type !== 'SessionEnded') return;

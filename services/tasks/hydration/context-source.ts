@@ -1,8 +1,8 @@
 /**
  * ContextSource: the port hydration assembles a task's prompt through. The basic implementation
  * (basic-context-source.ts) uses the task text, the issue (sanitised and screened for prompt
- * injection, `deps.extras.screening`) and the repository's memory (`deps.extras.memory`, optional);
- * another implementation can be given to the service as `deps.extras.contextSource`.
+ * injection, the `screening` port) and the repository's memory (the `memory` port, optional);
+ * another implementation can be given to the service as the `contextSource` port.
  */
 import type { RepoConfig } from '../../../schemas/generated/common/RepoConfig';
 import type { ContextHydrated } from '../../../schemas/generated/events/ContextHydrated.v1';
@@ -49,6 +49,3 @@ export interface ContextSource {
   /** Assembles and stores the prompt; throws HydrationError when it cannot. */
   hydrate(task: HydrationInput): Promise<Hydrated>;
 }
-
-/** The key of `deps.extras` that replaces the basic context source. */
-export const CONTEXT_SOURCE_EXTRA = 'contextSource';

@@ -9,39 +9,28 @@
  */
 import { handleCommand, type CommandContext } from '../../kernel/command-handler';
 import type { Logger } from '../../kernel/logger';
-import type { ServiceDeps } from '../../deps';
+import type { Ports } from '../../ports/ports';
 import { loadAggregate } from '../../kernel/load-aggregate';
 import { taskDecider } from '../task/task-decider';
 import { loadRepoConfig } from '../../repos/repo/load-repo-config';
 import { taskStream } from '../../streams';
 import { BasicContextSource } from './basic-context-source';
-import { MEMORY_EXTRA, type MemoryStore } from './memory-store';
-import { SCREENING_EXTRA, type Screening } from './screening';
-import { CONTEXT_SOURCE_EXTRA, HydrationError, type ContextSource, type Hydrated, type HydrationInput } from './context-source';
+import { HydrationError, type ContextSource, type Hydrated, type HydrationInput } from './context-source';
 
 export type HydrationOutcome =
   | { readonly status: 'hydrated'; readonly hydrated: Hydrated }
   | { readonly status: 'failed'; readonly category: HydrationError['category']; readonly reason: string }
   | { readonly status: 'skipped'; readonly reason: string };
 
-export type HydrationDeps = Pick<ServiceDeps, 'store' | 'git' | 'blobs' | 'extras'>;
+export type HydrationDeps = Pick<Ports, 'store' | 'git' | 'blobs' | 'memory' | 'screening' | 'contextSource'>;
 
 /**
- * `deps.extras.contextSource` when given, else the basic context source on the deps' git provider
- * and blob store, with `deps.extras.screening` (default rule-based) and `deps.extras.memory` (optional).
+ * The `contextSource` port when given, else the basic context source on the git provider and blob
+ * store, with the `screening` port (default rule-based) and the `memory` port (optional).
  */
 export function contextSourceOf(deps: HydrationDeps): ContextSource {
-  const given = deps.extras[CONTEXT_SOURCE_EXTRA] as ContextSource | undefined;
-  if (given !== undefined) {
-    if (typeof given?.hydrate !== 'function') throw new Error(`deps.extras.${CONTEXT_SOURCE_EXTRA} must implement ContextSource (a hydrate(task) method)`);
-    return given;
-  }
-  const screening = deps.extras[SCREENING_EXTRA] as Screening | undefined;
-  if (screening !== undefined && typeof screening?.screen !== 'function') throw new Error(`deps.extras.${SCREENING_EXTRA} must implement Screening (a screen(texts) method)`);
-  const memory = deps.extras[MEMORY_EXTRA] as MemoryStore | undefined;
-  if (memory !== undefined && (typeof memory?.recall !== 'function' || typeof memory.write !== 'function')) {
-    throw new Error(`deps.extras.${MEMORY_EXTRA} must implement MemoryStore (recall and write methods)`);
-  }
+  if (deps.contextSource) return deps.contextSource;
+  const { screening, memory } = deps;
   return new BasicContextSource({ git: deps.git, blobs: deps.blobs, ...(screening ? { screening } : {}), ...(memory ? { memory } : {}) });
 }
 

@@ -2,7 +2,7 @@
  * The hydration service against DynamoDB Local: TaskAdmitted → the prompt (task text, issue and its
  * comments) is stored in the blob store → ContextHydrated; a missing issue fails the task; a
  * transient GitHub error is retried; a redelivered TaskAdmitted records nothing new; a prompt
- * injection in a comment fails the task (screening); memory and screening come from deps.extras.
+ * injection in a comment fails the task (screening); memory and screening come from their ports.
  */
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
@@ -112,7 +112,7 @@ test('a transient GitHub error is rethrown (the queue retries) and the retry hyd
   expect(await h.types(taskId)).toEqual(['TaskSubmitted', 'TaskAdmitted', 'ContextHydrated']);
 });
 
-test('deps.extras.contextSource replaces the basic context source', async () => {
+test('the contextSource port replaces the basic context source', async () => {
   const seen: HydrationInput[] = [];
   const source: ContextSource = {
     async hydrate(task) {
@@ -121,7 +121,7 @@ test('deps.extras.contextSource replaces the basic context source', async () => 
       return { promptVersion: 'abcdefabcdef', promptRef: 's3://bucket/p.md', estimatedTokens: 10, sources: { issue: false, comments: 0, memoryItems: 3 }, trimmedComments: 0 };
     },
   };
-  h = await createHarness({ extras: { contextSource: source } });
+  h = await createHarness({ ports: { contextSource: source } });
   await h.onboard(REPO, { session: { maxDurationMinutes: 30 } });
   const ok = await admitted();
   const refused = await admitted({ description: 'screen me' });
@@ -156,13 +156,13 @@ test('a prompt injection in an issue comment → HydrationFailed (screening) + T
   expect((await h.last(taskId, 'TaskFailed')).data).toMatchObject({ code: 'HYDRATION_FAILED', reason: expect.stringContaining('comment by @mallory') });
 });
 
-test('deps.extras.memory and deps.extras.screening are used by the basic context source', async () => {
+test('the memory and screening ports are used by the basic context source', async () => {
   const memory = {
     recall: jest.fn(async () => [{ id: 'm1', text: 'The login fixture uses a fake clock.', createdAt: '2025-01-01T00:00:00Z', score: 1 }]),
     write: async () => undefined,
   };
   const screening = { screen: jest.fn(async () => ({ verdict: 'allow' as const, findings: [] })) };
-  h = await createHarness({ extras: { memory, screening } });
+  h = await createHarness({ ports: { memory, screening } });
   await h.onboard();
   h.git.addIssue(REPO, issue);
   const taskId = await admitted({ issueNumber: 42 });

@@ -33,19 +33,17 @@ export interface MemoryStore {
   write(episode: MemoryEpisode): Promise<void>;
 }
 
-/** The key of `deps.extras` holding the MemoryStore (optional: no memory when absent). */
-export const MEMORY_EXTRA = 'memory';
-
 /** The most tokens memory may take in a prompt. */
 export const MAX_MEMORY_TOKENS = 2_000;
 
-const STOPWORDS = new Set(
-  'a an and are as at be but by for from has have if in into is it its of on or that the this to was were will with not no do does we you i our'.split(' '),
-);
+let stopwords: ReadonlySet<string> | undefined;
+/** Made on first use: a module-level Set would keep this module in bundles that never recall memory. */
+const STOPWORDS = (): ReadonlySet<string> =>
+  (stopwords ??= new Set('a an and are as at be but by for from has have if in into is it its of on or that the this to was were will with not no do does we you i our'.split(' ')));
 
 /** Lowercased words of 2+ characters, without common stopwords. */
 export function terms(text: string): string[] {
-  return (text.toLowerCase().match(/[a-z0-9_]+/g) ?? []).filter((w) => w.length > 1 && !STOPWORDS.has(w));
+  return (text.toLowerCase().match(/[a-z0-9_]+/g) ?? []).filter((w) => w.length > 1 && !STOPWORDS().has(w));
 }
 
 /**

@@ -34,9 +34,6 @@ export interface Screening {
   screen(texts: readonly ScreenedText[]): Promise<ScreeningResult>;
 }
 
-/** The key of `deps.extras` that replaces the default rule-based screening. */
-export const SCREENING_EXTRA = 'screening';
-
 export interface ScreeningRule {
   readonly id: string;
   readonly pattern: RegExp;

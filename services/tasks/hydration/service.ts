@@ -3,12 +3,15 @@
  * stored → ContextHydrated; or HydrationFailed + TaskFailed when it cannot be (see hydrate-task.ts).
  */
 import type { ServiceHandlers } from '../../kernel/consumer';
-import type { ServiceDeps } from '../../deps';
+import type { PortsOf } from '../../ports/ports';
 import { contextSourceOf, hydrateTask } from './hydrate-task';
 
 export const HYDRATION_EVENT_TYPES = ['TaskAdmitted'] as const;
 
-export function createHydrationService(deps: ServiceDeps): ServiceHandlers {
+export const HYDRATION_PORTS = ['store', 'now', 'git', 'blobs', 'memory', 'screening', 'contextSource'] as const;
+export type HydrationPorts = PortsOf<typeof HYDRATION_PORTS>;
+
+export function createHydrationService(deps: HydrationPorts): ServiceHandlers {
   const source = contextSourceOf(deps);
   return {
     async onEvent(event, ctx) {

@@ -1,4 +1,9 @@
-/** Lambda entry of the nudge-delivery service (the catalog's lambdaEntry; the CDK app bundles it). */
-import { catalogHandler } from '../../cloud/catalog-handler';
+/**
+ * Lambda entry of the nudge-delivery service (its catalog entry's lambdaEntry; the CDK app bundles it): its own
+ * catalog entry, with the cloud factories of its ports, and nothing else of the platform.
+ */
+import { cloudBlobs } from '../../cloud/ports/blobs';
+import { lambdaHandler } from '../../cloud/lambda-handler';
+import { nudgeDeliveryEntry } from './catalog-entry';
 
-export const handler = catalogHandler('nudge-delivery');
+export const handler = lambdaHandler(nudgeDeliveryEntry, { blobs: cloudBlobs });

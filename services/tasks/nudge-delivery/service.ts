@@ -5,12 +5,15 @@
  * (cheaper than a store read per nudge, and a late redelivery cannot go wrong).
  */
 import type { ServiceHandlers } from '../../kernel/consumer';
-import type { ServiceDeps } from '../../deps';
+import type { PortsOf } from '../../ports/ports';
 import { writeNudge } from './inbox';
 
 export const NUDGE_DELIVERY_EVENT_TYPES = ['NudgeReceived'] as const;
 
-export function createNudgeDeliveryService(deps: Pick<ServiceDeps, 'blobs'>): ServiceHandlers {
+export const NUDGE_DELIVERY_PORTS = ['blobs'] as const;
+export type NudgeDeliveryPorts = PortsOf<typeof NUDGE_DELIVERY_PORTS>;
+
+export function createNudgeDeliveryService(deps: NudgeDeliveryPorts): ServiceHandlers {
   return {
     async onEvent(event, ctx) {
       if (event.type !== 'NudgeReceived') return;

@@ -15,7 +15,7 @@ import { handleCommand, type CommandContext } from '../../kernel/command-handler
 import type { EventEnvelope } from '../../kernel/envelope';
 import { isDomainError } from '../../kernel/errors';
 import type { Logger } from '../../kernel/logger';
-import type { ServiceDeps } from '../../deps';
+import type { Ports } from '../../ports/ports';
 import { taskDecider } from '../task/task-decider';
 import { taskStream } from '../../streams';
 
@@ -37,7 +37,7 @@ export interface ReportOptions {
 }
 
 export async function recordSessionReport(
-  deps: Pick<ServiceDeps, 'store' | 'now'>,
+  deps: Pick<Ports, 'store' | 'now'>,
   report: SessionReport,
   options: ReportOptions = {},
 ): Promise<ReportResult> {

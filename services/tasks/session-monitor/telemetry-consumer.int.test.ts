@@ -15,7 +15,8 @@ import { mergeTelemetry } from '../../../projections/progress-view/progress-view
 import { createProgressStores, type ProgressStores } from '../../../projections/progress-view/stores';
 import { PROGRESS_TABLES } from '../../../projections/progress-view/tables';
 import { createIsolatedTables, type IsolatedTables } from '../../../test/support/dynamo';
-import type { ServiceDeps } from '../../deps';
+import type { Ports } from '../../ports/ports';
+import { portsFor } from '../../ports/registry';
 import { handleCommand, type CommandContext } from '../../kernel/command-handler';
 import { fold } from '../../kernel/decider';
 import { DynamoDbEventStore } from '../../kernel/dynamodb-event-store';
@@ -23,12 +24,12 @@ import { CHECKPOINTS_TABLE, EVENTS_TABLE } from '../../kernel/tables';
 import { withDefaults } from '../../repos/repo/repo-config';
 import type { TaskCommand } from '../task/task-commands';
 import { taskDecider } from '../task/task-decider';
-import { createTelemetryConsumer, type TelemetryBatchHandler } from './telemetry-consumer';
+import { createTelemetryConsumer, SESSION_MONITOR_PORTS, type TelemetryBatchHandler } from './telemetry-consumer';
 
 let db: IsolatedTables;
 let store: DynamoDbEventStore;
 let progress: ProgressStores;
-let deps: Pick<ServiceDeps, 'store' | 'now' | 'extras'>;
+let deps: Pick<Ports, (typeof SESSION_MONITOR_PORTS)[number] | 'heartbeats'>;
 let consume: TelemetryBatchHandler;
 const logs: Array<{ level: string; message: string; extra?: unknown }> = [];
 const capture =
@@ -41,7 +42,14 @@ beforeAll(async () => {
   db = await createIsolatedTables([EVENTS_TABLE, CHECKPOINTS_TABLE, ...PROGRESS_TABLES], 'tm');
   store = new DynamoDbEventStore({ client: db.client, tableName: db.name(EVENTS_TABLE) });
   progress = createProgressStores({ client: db.client, prefix: db.prefix });
-  deps = { store, now: () => new Date(), extras: { ...progress } };
+  // The session monitor's ports and the watchdog's heartbeats, through a registry of the test's stores.
+  deps = portsFor([...SESSION_MONITOR_PORTS, 'heartbeats'], {
+    store: () => store,
+    now: () => () => new Date(),
+    progressViews: () => progress.progressViews,
+    progressEvents: () => progress.progressEvents,
+    heartbeats: () => progress.heartbeats,
+  });
   consume = createTelemetryConsumer(deps, { logger });
 });
 afterAll(async () => db.drop());
@@ -229,9 +237,9 @@ test('records that can never succeed are skipped, not retried: malformed, unknow
   expect((await progress.progressViews.get(taskId))?.lastHeartbeatAt).toBe(heartbeat!.at);
 });
 
-test('the watchdog reads the last sign of life through deps.extras.heartbeats', async () => {
+test('the watchdog reads the last sign of life through the heartbeats port', async () => {
   const taskId = await runningTask();
-  const heartbeats = deps.extras.heartbeats as { lastHeartbeatAt(taskId: string): Promise<string | null> };
+  const heartbeats = deps.heartbeats!;
   expect(await heartbeats.lastHeartbeatAt(taskId)).toBeNull();
   const at = new Date().toISOString();
   await consume(kinesisEvent([{ type: 'heartbeat', taskId, sessionId: sessionOf(taskId), seq: 1, at }]));
@@ -239,7 +247,7 @@ test('the watchdog reads the last sign of life through deps.extras.heartbeats', 
 });
 
 test('the stores are required: a clear error names what is missing', () => {
-  expect(() => createTelemetryConsumer({ store, now: () => new Date(), extras: {} })).toThrow(/deps.extras lacks progressViews .* and progressEvents/);
+  expect(() => createTelemetryConsumer({ store, now: () => new Date() })).toThrow(/missing the progressViews port .* and the progressEvents port/);
 });
 
 describe('on one machine: publisher → kinesalite → Kinesis poller → consumer', () => {

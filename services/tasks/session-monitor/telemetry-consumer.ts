@@ -18,7 +18,7 @@ import type { KinesisStreamBatchResponse, KinesisStreamEvent, KinesisStreamRecor
 import type { TelemetryRecord } from '../../../schemas/agent/contracts';
 import type { ProgressEventStore, ProgressRecord, ProgressViewStore } from '../../../projections/progress-view/progress-view';
 import { progressStoresOf } from '../../../projections/progress-view/stores';
-import type { ServiceDeps } from '../../deps';
+import type { PortsOf } from '../../ports/ports';
 import { isDomainError } from '../../kernel/errors';
 import { createLogger, type Logger } from '../../kernel/logger';
 import { EventValidationError } from '../../kernel/validation';
@@ -28,7 +28,7 @@ import { parseTelemetryRecord } from './telemetry-record';
 export type TelemetryBatchHandler = (event: KinesisStreamEvent) => Promise<KinesisStreamBatchResponse>;
 
 export interface TelemetryConsumerOptions {
-  /** The progress stores; default `deps.extras.progressViews` / `progressEvents`. */
+  /** The progress stores; default the `progressViews` and `progressEvents` ports. */
   readonly progress?: { readonly progressViews: ProgressViewStore; readonly progressEvents: ProgressEventStore };
   readonly logger?: Pick<Logger, 'debug' | 'info' | 'warn' | 'error'>;
 }
@@ -38,7 +38,14 @@ interface Entry {
   readonly record: TelemetryRecord;
 }
 
-export function createTelemetryConsumer(deps: Pick<ServiceDeps, 'store' | 'now' | 'extras'>, options: TelemetryConsumerOptions = {}): TelemetryBatchHandler {
+/** The session monitor's ports (its Lambda and the embedded platform build them through their registries). */
+export const SESSION_MONITOR_PORTS = ['store', 'now', 'progressViews', 'progressEvents'] as const;
+export type SessionMonitorPorts = PortsOf<typeof SESSION_MONITOR_PORTS>;
+
+export function createTelemetryConsumer(
+  deps: Omit<SessionMonitorPorts, 'progressViews' | 'progressEvents'> & Partial<Pick<SessionMonitorPorts, 'progressViews' | 'progressEvents'>>,
+  options: TelemetryConsumerOptions = {},
+): TelemetryBatchHandler {
   const { progressViews, progressEvents } = options.progress ?? progressStoresOf(deps);
   const logger = options.logger ?? createLogger('session-monitor');
 

@@ -1,4 +1,19 @@
-/** Lambda entry of the session service (the catalog's lambdaEntry; the CDK app bundles it). */
-import { catalogHandler } from '../../cloud/catalog-handler';
+/**
+ * Lambda entry of the session service (its catalog entry's lambdaEntry; the CDK app bundles it): its own
+ * catalog entry, with the cloud factories of its ports, and nothing else of the platform.
+ */
+import { cloudCompute } from '../../cloud/ports/compute';
+import { cloudStore } from '../../cloud/ports/dynamodb';
+import { cloudIdempotency } from '../../cloud/ports/idempotency';
+import { cloudScheduler } from '../../cloud/ports/scheduler';
+import { cloudNow } from '../../cloud/ports/settings';
+import { lambdaHandler } from '../../cloud/lambda-handler';
+import { sessionEntry } from './catalog-entry';
 
-export const handler = catalogHandler('session');
+export const handler = lambdaHandler(sessionEntry, {
+  store: cloudStore,
+  now: cloudNow,
+  compute: cloudCompute,
+  scheduler: cloudScheduler,
+  idempotencyFor: cloudIdempotency,
+});

@@ -3,12 +3,15 @@
  * SessionStarted, and the deadline is scheduled durably (see start-session.ts).
  */
 import type { ServiceHandlers } from '../../kernel/consumer';
-import type { ServiceDeps } from '../../deps';
+import type { PortsOf } from '../../ports/ports';
 import { startTaskSession } from './start-session';
 
 export const SESSION_EVENT_TYPES = ['ContextHydrated'] as const;
 
-export function createSessionService(deps: ServiceDeps): ServiceHandlers {
+export const SESSION_PORTS = ['store', 'now', 'compute', 'scheduler'] as const;
+export type SessionPorts = PortsOf<typeof SESSION_PORTS>;
+
+export function createSessionService(deps: SessionPorts): ServiceHandlers {
   return {
     async onEvent(event, ctx) {
       if (event.type !== 'ContextHydrated') return;

@@ -17,7 +17,7 @@ import type { SessionStarted } from '../../../schemas/generated/events/SessionSt
 import { handleCommand, type CommandContext } from '../../kernel/command-handler';
 import { isDomainError } from '../../kernel/errors';
 import type { Logger } from '../../kernel/logger';
-import type { ServiceDeps } from '../../deps';
+import type { Ports } from '../../ports/ports';
 import type { SessionInput } from '../../ports/compute';
 import { taskDecider } from '../task/task-decider';
 import { isTerminal } from '../task/task-state';
@@ -36,7 +36,7 @@ export type StartOutcome =
   | { readonly status: 'stopped'; readonly sessionId: string; readonly reason: string }
   | { readonly status: 'skipped'; readonly reason: string };
 
-export type SessionDeps = Pick<ServiceDeps, 'store' | 'compute' | 'scheduler'>;
+export type SessionDeps = Pick<Ports, 'store' | 'compute' | 'scheduler'>;
 
 type Log = Pick<Logger, 'info' | 'warn'>;
 

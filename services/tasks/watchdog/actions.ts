@@ -5,7 +5,9 @@
  */
 import type { CommandContext } from '../../kernel/command-handler';
 import type { Logger } from '../../kernel/logger';
-import type { ServiceDeps } from '../../deps';
+import type { ConcurrencyViewStore } from '../../../projections/concurrency-view/concurrency-view';
+import type { TaskViewStore } from '../../../projections/task-view/task-view';
+import type { PortsOf } from '../../ports/ports';
 import type { TaskStatus } from '../task/task-state';
 
 export type WatchdogActionKind =
@@ -34,7 +36,37 @@ export interface WatchdogAction {
 
 export type WatchdogLog = Pick<Logger, 'debug' | 'info' | 'warn' | 'error'>;
 
-export type WatchdogDeps = Pick<ServiceDeps, 'store' | 'now' | 'admission' | 'compute' | 'git' | 'blobs' | 'scheduler' | 'extras'>;
+/**
+ * The watchdog's ports: it re-drives stuck tasks by running their step itself (admission,
+ * hydration, session start, cancellation, finalizer), reads the views as its worklist and the
+ * heartbeats for silent agents.
+ */
+export const WATCHDOG_PORTS = [
+  'store',
+  'now',
+  'admission',
+  'compute',
+  'scheduler',
+  'git',
+  'blobs',
+  'memory',
+  'screening',
+  'contextSource',
+  'taskViews',
+  'concurrencyViews',
+  'heartbeats',
+  'watchdogConfig',
+] as const;
+
+/**
+ * What the watchdog is built with: its ports, of which it only reads the views (so a read-only
+ * view, such as a test double folding the event store, will do) and can do without them (the
+ * per-state policies are then skipped).
+ */
+export type WatchdogDeps = Omit<PortsOf<typeof WATCHDOG_PORTS>, 'taskViews' | 'concurrencyViews'> & {
+  readonly taskViews?: TaskViewStore;
+  readonly concurrencyViews?: ConcurrencyViewStore;
+};
 
 export interface WatchdogContext {
   readonly deps: WatchdogDeps;

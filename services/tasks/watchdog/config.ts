@@ -13,7 +13,7 @@
  *                                      session.heartbeatTimeoutSeconds (1800 by default). RUNNING and
  *                                      - the compute still runs the session but nothing was heard from
  *                                        its agent for this long (last heartbeat or progress, else the
- *                                        session start; needs deps.extras.heartbeats) → the agent is
+ *                                        session start; needs the heartbeats port) → the agent is
  *                                        hung: FAILED HEARTBEAT_LOST and the session is stopped;
  *                                      - or compute has said the session is 'ended' or 'unknown' for
  *                                        this long (first sighting kept in the watchdog's memory) and
@@ -67,9 +67,6 @@ export const DEFAULT_WATCHDOG_CONFIG: WatchdogConfig = Object.freeze({
   maxTasksPerStatus: 1000,
   maxSweepMs: 240_000,
 });
-
-/** The key of `deps.extras` holding overrides (Partial<WatchdogConfig>). */
-export const WATCHDOG_CONFIG_EXTRA = 'watchdogConfig';
 
 /** The defaults with the given overrides; throws on a value that is not a number ≥ 0 (≥ 1 for counts). */
 export function watchdogConfig(overrides: Partial<WatchdogConfig> = {}): WatchdogConfig {

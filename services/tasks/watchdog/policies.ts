@@ -36,13 +36,6 @@ import { ageMs, commandContext, errorMessage, formatSeconds, logAction, type Wat
 import type { WatchdogConfig } from './config';
 import { timeOutTask } from './deadline';
 
-/** Optional: the last heartbeat of a task's session (the progress view, once it exists). */
-export interface HeartbeatSource {
-  lastHeartbeatAt(taskId: string): Promise<string | null>;
-}
-
-export const HEARTBEATS_EXTRA = 'heartbeats';
-
 const SEC = 1000;
 
 type Outcome = { readonly result: WatchdogAction['result']; readonly detail?: string };
@@ -157,7 +150,7 @@ export async function checkRunning(ctx: WatchdogContext, config: WatchdogConfig,
   }
 
   const compute = ctx.deps.compute(session.computeType);
-  const heartbeats = ctx.deps.extras[HEARTBEATS_EXTRA] as HeartbeatSource | undefined;
+  const { heartbeats } = ctx.deps;
   const lastHeartbeat = heartbeats ? await heartbeats.lastHeartbeatAt(task.taskId) : null;
   // The agent's last sign of life: its latest heartbeat or progress, else the session start.
   const lastSignMs = Math.max(Date.parse(session.startedAt), lastHeartbeat ? Date.parse(lastHeartbeat) : 0);

@@ -5,14 +5,13 @@
  *   - a sweep, on the catalog's schedule (source aws.events, detail-type `Scheduled Event`) or on
  *     request (source abca.watchdog, detail-type `SweepRequested`): stranded tasks per state, stale
  *     sessions, queue maximum age (sweep.ts, policies.ts).
- * Thresholds: DEFAULT_WATCHDOG_CONFIG, overridden by `deps.extras.watchdogConfig`, then by `config`.
- * Views: `deps.extras.taskViews` (TaskViewStore) and `deps.extras.concurrencyViews` (ConcurrencyViewStore).
+ * Thresholds: DEFAULT_WATCHDOG_CONFIG, overridden by the `watchdogConfig` port, then by `config`.
+ * Views: the `taskViews` and `concurrencyViews` ports (read only); its ports: WATCHDOG_PORTS (actions.ts).
  */
 import type { ServiceHandlers, Trigger } from '../../kernel/consumer';
-import type { ServiceDeps } from '../../deps';
 import { DEADLINE_DETAIL_TYPE, DEADLINE_SOURCE, parseDeadlineDetail } from '../session/deadline';
-import type { WatchdogContext, WatchdogLog } from './actions';
-import { WATCHDOG_CONFIG_EXTRA, watchdogConfig, type WatchdogConfig } from './config';
+import type { WatchdogContext, WatchdogDeps, WatchdogLog } from './actions';
+import { watchdogConfig, type WatchdogConfig } from './config';
 import { handleDeadline } from './deadline';
 import { sweep, type SweepReport } from './sweep';
 
@@ -30,8 +29,8 @@ export interface WatchdogService extends ServiceHandlers {
   readonly config: WatchdogConfig;
 }
 
-export function createWatchdogService(deps: ServiceDeps, config: Partial<WatchdogConfig> = {}): WatchdogService {
-  const resolved = watchdogConfig({ ...((deps.extras[WATCHDOG_CONFIG_EXTRA] as Partial<WatchdogConfig> | undefined) ?? {}), ...config });
+export function createWatchdogService(deps: WatchdogDeps, config: Partial<WatchdogConfig> = {}): WatchdogService {
+  const resolved = watchdogConfig({ ...deps.watchdogConfig, ...config });
   const notRunningSince = new Map<string, number>();
   const contextFor = (logger: WatchdogLog, causationId: string): WatchdogContext => ({ deps, logger, now: deps.now(), causationId, notRunningSince });
   return {

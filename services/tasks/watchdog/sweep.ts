@@ -8,8 +8,6 @@
  * running a sweep again right after records nothing new. One task's failure does not stop the sweep
  * (it is logged and retried at the next sweep).
  */
-import type { ConcurrencyViewStore } from '../../../projections/concurrency-view/concurrency-view';
-import type { TaskViewStore } from '../../../projections/task-view/task-view';
 import { loadAggregate } from '../../kernel/load-aggregate';
 import { taskDecider } from '../task/task-decider';
 import { taskStream } from '../../streams';
@@ -17,9 +15,6 @@ import type { ActiveStatus } from '../task/task-state';
 import { errorMessage, type WatchdogAction, type WatchdogContext } from './actions';
 import type { WatchdogConfig } from './config';
 import { checkFinalizing, checkHydrating, checkRunning, checkSubmitted, checkUserQueue } from './policies';
-
-export const TASK_VIEWS_EXTRA = 'taskViews';
-export const CONCURRENCY_VIEWS_EXTRA = 'concurrencyViews';
 
 export interface SweepReport {
   readonly startedAt: string;
@@ -36,8 +31,7 @@ const SWEPT_STATUSES: readonly ActiveStatus[] = ['SUBMITTED', 'QUEUED', 'HYDRATI
 
 export async function sweep(ctx: WatchdogContext, config: WatchdogConfig): Promise<SweepReport> {
   const started = Date.now();
-  const taskViews = ctx.deps.extras[TASK_VIEWS_EXTRA] as TaskViewStore | undefined;
-  const concurrencyViews = ctx.deps.extras[CONCURRENCY_VIEWS_EXTRA] as ConcurrencyViewStore | undefined;
+  const { taskViews, concurrencyViews } = ctx.deps;
   const actions: WatchdogAction[] = [];
   const errors: Array<{ id: string; error: string }> = [];
   const seen = new Set<string>();
@@ -47,7 +41,7 @@ export async function sweep(ctx: WatchdogContext, config: WatchdogConfig): Promi
   let truncated = false;
   const outOfTime = () => Date.now() - started > config.maxSweepMs;
 
-  if (!taskViews) ctx.logger.warn(`no task view in deps.extras.${TASK_VIEWS_EXTRA}: the per-state policies are skipped`);
+  if (!taskViews) ctx.logger.warn('no taskViews port: the per-state policies are skipped');
   for (const status of taskViews ? SWEPT_STATUSES : []) {
     let cursor: string | undefined;
     let count = 0;

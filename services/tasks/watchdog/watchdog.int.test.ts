@@ -173,7 +173,7 @@ describe('sweep', () => {
 
   test('a session the compute still runs but whose agent went silent for the heartbeat limit → FAILED HEARTBEAT_LOST, and it is stopped', async () => {
     const lastSeen = new Map<string, string>();
-    h = await createHarness({ compute: { script: () => ({ behaviour: 'hang' }) }, extras: { heartbeats: { lastHeartbeatAt: async (id: string) => lastSeen.get(id) ?? null } } });
+    h = await createHarness({ compute: { script: () => ({ behaviour: 'hang' }) }, ports: { heartbeats: { lastHeartbeatAt: async (id: string) => lastSeen.get(id) ?? null } } });
     await h.onboard(REPO, { session: { heartbeatTimeoutSeconds: 120 } });
     const taskId = await running();
     h.clock.advance(100_000);
@@ -197,7 +197,7 @@ describe('sweep', () => {
 
   test('an agent that keeps sending heartbeats is left alone however long it runs', async () => {
     const lastSeen = new Map<string, string>();
-    h = await createHarness({ compute: { script: () => ({ behaviour: 'hang' }) }, extras: { heartbeats: { lastHeartbeatAt: async (id: string) => lastSeen.get(id) ?? null } } });
+    h = await createHarness({ compute: { script: () => ({ behaviour: 'hang' }) }, ports: { heartbeats: { lastHeartbeatAt: async (id: string) => lastSeen.get(id) ?? null } } });
     await h.onboard(REPO, { session: { heartbeatTimeoutSeconds: 120 } });
     const taskId = await running();
     for (let i = 0; i < 10; i++) {

@@ -1,12 +1,15 @@
 /** The admission service: TaskSubmitted asks for a slot; terminal task events give it back. */
 import type { ServiceHandlers } from '../../kernel/consumer';
-import type { ServiceDeps } from '../../deps';
+import type { PortsOf } from '../../ports/ports';
 import { TERMINAL_EVENT_STATUS } from '../../tasks/task/task-state';
 import { releaseSlot, requestAdmission } from './admission';
 
 export const ADMISSION_EVENT_TYPES = ['TaskSubmitted', ...(Object.keys(TERMINAL_EVENT_STATUS) as (keyof typeof TERMINAL_EVENT_STATUS)[])];
 
-export function createAdmissionService(deps: ServiceDeps): ServiceHandlers {
+export const ADMISSION_PORTS = ['store', 'now', 'admission'] as const;
+export type AdmissionPorts = PortsOf<typeof ADMISSION_PORTS>;
+
+export function createAdmissionService(deps: AdmissionPorts): ServiceHandlers {
   return {
     async onEvent(event) {
       const context = { correlationId: event.correlationId, causationId: event.id, actor: 'service:admission', now: deps.now() };

@@ -1,0 +1,14 @@
+/** Cloud factory of the blob store (S3, ABCA_BLOB_BUCKET). */
+import { S3BlobStore } from '../../adapters/blob-store/s3-blob-store';
+import { s3Client } from '../../adapters/s3/s3-client';
+import { cloudPortsFor, type CloudPortFactory } from '../cloud-ports';
+import type { Env } from '../env';
+
+export const cloudBlobs: CloudPortFactory<'blobs'> = (ctx) => {
+  const { blobBucket } = ctx.read(['blobBucket']);
+  return new S3BlobStore({ client: s3Client(ctx.env.AWS_REGION ? { region: ctx.env.AWS_REGION } : {}), bucket: blobBucket });
+};
+
+export function blobStoreFromEnv(env: Env, what: string) {
+  return cloudPortsFor(['blobs'], { blobs: cloudBlobs }, env, what).blobs;
+}

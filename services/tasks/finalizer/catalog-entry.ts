@@ -1,0 +1,14 @@
+/** The finalizer service's catalog entry (services/catalog.ts lists it; its Lambda handler imports only this). */
+import { defineEntry, ENTRY_DEFAULTS, taskEvents } from '../../catalog-entry';
+import { createFinalizerService, FINALIZER_EVENT_TYPES, FINALIZER_PORTS } from './service';
+
+export const finalizerEntry = defineEntry({
+  ...ENTRY_DEFAULTS,
+  name: 'finalizer',
+  description: 'Infers the result from the git provider (PR for the branch, commits) → TaskCompleted / TaskFailed.',
+  pattern: taskEvents(...FINALIZER_EVENT_TYPES),
+  ports: FINALIZER_PORTS,
+  create: createFinalizerService,
+  lambdaEntry: 'services/tasks/finalizer/handler.ts',
+  timeoutSeconds: 60,
+});
