@@ -66,10 +66,6 @@ export const taskEvents = (...types: string[]): EventPattern => ({ source: ['abc
 /** The AWS capabilities an entry's function is granted: those of its ports. */
 export const capabilitiesOfEntry = (entry: Pick<CatalogEntry, 'ports'>): Capability[] => capabilitiesOf(entry.ports);
 
-/** The ports a consumer runtime builds for an entry: its own, and `idempotencyFor` unless idempotent by construction. */
-export const runtimePortsOf = (entry: Pick<CatalogEntry, 'ports' | 'idempotentByConstruction'>): readonly PortName[] =>
-  entry.idempotentByConstruction ? entry.ports : [...entry.ports, 'idempotencyFor'];
-
 /**
  * The SQS consumer of an entry (rule → queue → this), its ports built from `factories`: exactly
  * the entry's, plus `idempotencyFor` unless the entry is idempotent by construction. The Lambda
