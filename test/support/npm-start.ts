@@ -5,7 +5,7 @@
  * kills whatever is left (a DynamoDB Local orphaned by a hard kill included) and removes the folder.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { readEndpoints, isProcessAlive, type Endpoints } from '../../local/start/endpoints';
@@ -32,6 +32,8 @@ export interface NpmStart {
 
 export function npmStart(prefix = 'abca-start-e2e-'): NpmStart {
   const work = mkdtempSync(path.join(os.tmpdir(), prefix));
+  // Agents may run as nobody (as root without bubblewrap): they must reach their workspaces below it.
+  chmodSync(work, 0o755);
   const dataDir = path.join(work, 'data');
   const configDir = path.join(work, 'bgagent');
   let current: Started | undefined;
