@@ -82,6 +82,17 @@ test('schedules survive a restart of the scheduler: a new instance on the same t
   expect(second.got).toHaveLength(1);
 });
 
+test('the running loop waits on the data: a schedule stored while it sleeps fires at its time, not after the longest wait', async () => {
+  const r = recorder();
+  const s = scheduler({ target: r.target, tickMs: 600_000 }); // a sleep this long would outlast the wait below
+  s.start();
+  const at = new Date(Date.now() + 50);
+  await s.scheduleOnce('deadline-w', at, event('w'));
+  await waitFor(() => r.got.length > 0, undefined, 'the schedule to fire');
+  expect(r.got.map((d) => d.name)).toEqual(['deadline-w']);
+  expect(Date.now()).toBeGreaterThanOrEqual(at.getTime()); // not before it was due
+});
+
 test('a cancelled schedule never fires; cancelling an unknown name is a no-op', async () => {
   const r = recorder();
   const s = scheduler({ target: r.target });

@@ -4,11 +4,15 @@
  *
  * - `scheduleOnce(name, at, event)` writes one item (named: scheduling the same name again replaces
  *   it, so a retried call is harmless); `cancel(name)` deletes it (a no-op when it is gone).
- * - A tick loop (every 200 ms by default) queries the schedules due by now, puts each event on the
- *   bus (`PutEvents` through an EventBridgeClient, or any publish function), and deletes the item
- *   only after the put succeeded, and only if it is still the version that was fired (a schedule
- *   replaced meanwhile is kept). Delivery is at least once: a crash between the put and the delete
- *   fires the schedule again after the restart, so consumers must be idempotent (the watchdog is).
+ * - A tick reads the schedules in due order, puts each event that is due on the bus (`PutEvents`
+ *   through an EventBridgeClient, or any publish function), and deletes the item only after the put
+ *   succeeded, and only if it is still the version that was fired (a schedule replaced meanwhile is
+ *   kept). Delivery is at least once: a crash between the put and the delete fires the schedule
+ *   again after the restart, so consumers must be idempotent (the watchdog is).
+ * - The loop waits on the data rather than polling: after a tick it sleeps until the earliest
+ *   schedule is due (at most `tickMs`, for schedules stored by another process), and
+ *   `scheduleOnce` / `cancel` in this process wake it. A schedule the bus refused is tried again
+ *   after `retryMs`.
  * - Overdue schedules (the process was down at their time) fire at the first tick after the start.
  */
 import {
@@ -46,8 +50,10 @@ export interface LocalSchedulerOptions {
   /** The physical name of a table made from SCHEDULES_TABLE. */
   readonly tableName: string;
   readonly target: SchedulerTarget;
-  /** Period of the tick loop (default 200 ms). */
+  /** Longest wait between two ticks (default 5000 ms); the loop otherwise sleeps until the next schedule is due. */
   readonly tickMs?: number;
+  /** Wait before a schedule the bus refused is tried again (default 200 ms, at most tickMs). */
+  readonly retryMs?: number;
   /** Schedules fired per query (default 25); a tick keeps querying while pages come back full. */
   readonly batchSize?: number;
   /** The scheduler's clock (tests pass a fake one). */
@@ -60,15 +66,22 @@ const NAME = /^[0-9A-Za-z._-]{1,64}$/;
 
 export class LocalScheduler implements Scheduler {
   private readonly tickMs: number;
+  private readonly retryMs: number;
   private readonly batchSize: number;
   private readonly now: () => Date;
   private readonly log: SchedulerLog;
   private timer: NodeJS.Timeout | undefined;
   private running = false;
   private inFlight: Promise<number> | undefined;
+  /** What the last tick left: the earliest schedule not yet due, and whether a put failed. */
+  private nextDueAt: number | undefined;
+  private failed = false;
+  /** Set by scheduleOnce / cancel: the table changed since the tick in progress began. */
+  private changed = false;
 
   constructor(private readonly options: LocalSchedulerOptions) {
-    this.tickMs = options.tickMs ?? 200;
+    this.tickMs = options.tickMs ?? 5000;
+    this.retryMs = Math.min(this.tickMs, options.retryMs ?? 200);
     this.batchSize = options.batchSize ?? 25;
     this.now = options.now ?? (() => new Date());
     this.log = options.log ?? (() => undefined);
@@ -92,11 +105,45 @@ export class LocalScheduler implements Scheduler {
       }),
     );
     this.log('debug', 'schedule stored', { name, at: at.toISOString() });
+    this.wake();
   }
 
   async cancel(name: string): Promise<void> {
     await this.options.client.send(new DeleteItemCommand({ TableName: this.options.tableName, Key: { [SCHEDULE_ITEM.name]: { S: name } } }));
     this.log('debug', 'schedule cancelled', { name });
+    this.wake();
+  }
+
+  /** The table changed: look again now (the next due time may be earlier). */
+  private wake(): void {
+    this.changed = true;
+    if (!this.running || this.inFlight || !this.timer) return;
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    this.loop();
+  }
+
+  private readonly loop = (): void => {
+    if (!this.running) return;
+    this.changed = false;
+    this.inFlight = this.tick()
+      .catch((err: Error) => {
+        this.log('error', 'scheduler tick failed; retrying', { error: err.message });
+        this.failed = true;
+        return 0;
+      })
+      .finally(() => {
+        this.inFlight = undefined;
+        if (this.running) this.timer = setTimeout(this.loop, this.nextWaitMs());
+      });
+  };
+
+  /** How long the loop sleeps after a tick. */
+  private nextWaitMs(): number {
+    if (this.changed) return 0;
+    if (this.failed) return this.retryMs;
+    if (this.nextDueAt === undefined) return this.tickMs;
+    return Math.min(this.tickMs, Math.max(0, this.nextDueAt - this.now().getTime()));
   }
 
   /** The stored schedule of that name (undefined when it fired or was cancelled). */
@@ -111,19 +158,7 @@ export class LocalScheduler implements Scheduler {
   start(): void {
     if (this.running) return;
     this.running = true;
-    const loop = () => {
-      if (!this.running) return;
-      this.inFlight = this.tick()
-        .catch((err: Error) => {
-          this.log('error', 'scheduler tick failed; retrying at the next tick', { error: err.message });
-          return 0;
-        })
-        .finally(() => {
-          this.inFlight = undefined;
-          if (this.running) this.timer = setTimeout(loop, this.tickMs);
-        });
-    };
-    loop();
+    this.loop();
   }
 
   /** Stops the loop and waits for a tick in progress. Stored schedules stay for the next start. */
@@ -134,33 +169,44 @@ export class LocalScheduler implements Scheduler {
     await this.inFlight;
   }
 
-  /** Fires every schedule due by now; returns how many were put on the bus. */
+  /**
+   * Fires every schedule due by now; returns how many were put on the bus. Notes the earliest
+   * schedule not yet due (the loop sleeps until then) and whether a put failed.
+   */
   async tick(): Promise<number> {
     let fired = 0;
+    this.failed = false;
+    this.nextDueAt = undefined;
     // The index is eventually consistent: an item deleted a moment ago may still be listed.
     const seen = new Set<string>();
+    let startKey: Record<string, AttributeValue> | undefined;
+    const now = this.now().getTime();
     for (;;) {
       const page = await this.options.client.send(
         new QueryCommand({
           TableName: this.options.tableName,
           IndexName: SCHEDULES_TABLE.globalSecondaryIndexes[0].indexName,
-          KeyConditionExpression: '#b = :b AND #d <= :now',
-          ExpressionAttributeNames: { '#b': SCHEDULE_ITEM.bucket, '#d': SCHEDULE_ITEM.dueAt },
-          ExpressionAttributeValues: { ':b': { S: DUE_BUCKET }, ':now': { N: String(this.now().getTime()) } },
+          KeyConditionExpression: '#b = :b',
+          ExpressionAttributeNames: { '#b': SCHEDULE_ITEM.bucket },
+          ExpressionAttributeValues: { ':b': { S: DUE_BUCKET } },
           Limit: this.batchSize,
+          ...(startKey ? { ExclusiveStartKey: startKey } : {}),
         }),
       );
-      const items = page.Items ?? [];
-      let firedThisPage = 0;
-      for (const item of items) {
+      for (const item of page.Items ?? []) {
+        const dueAt = Number(item[SCHEDULE_ITEM.dueAt]?.N);
+        if (dueAt > now) {
+          this.nextDueAt = dueAt;
+          return fired;
+        }
         const key = `${item[SCHEDULE_ITEM.name]?.S}@${item[SCHEDULE_ITEM.version]?.S}`;
         if (seen.has(key)) continue;
         seen.add(key);
-        if (await this.fire(item)) firedThisPage += 1;
+        if (await this.fire(item)) fired += 1;
+        else this.failed = true;
       }
-      fired += firedThisPage;
-      // A full page may hide more due items; stop when a page fired nothing (all failing) to avoid spinning.
-      if (!page.LastEvaluatedKey || items.length < this.batchSize || firedThisPage === 0) return fired;
+      if (!page.LastEvaluatedKey) return fired;
+      startKey = page.LastEvaluatedKey;
     }
   }
 
