@@ -702,31 +702,44 @@ export async function renderApiDocs(routes: readonly Route[] = ALL_ROUTES): Prom
   return out.join('\n');
 }
 
-async function main(argv: readonly string[]): Promise<number> {
-  const check = argv.includes('--check');
-  const unknown = argv.filter((a) => a !== '--check');
-  if (unknown.length > 0) {
-    process.stderr.write(`usage: npm run docs:api [-- --check]\n  unknown argument: ${unknown.join(' ')}\n`);
-    return 2;
+interface Output {
+  write(text: string): unknown;
+}
+
+/**
+ * `[--check] [--file PATH]`: write PATH (default docs/API.md), or with --check compare it with a
+ * fresh generation. Exit codes: 0 written / up to date, 1 stale (or missing), 2 bad arguments.
+ */
+export async function main(argv: readonly string[], out: Output = process.stdout, err: Output = process.stderr): Promise<number> {
+  let check = false;
+  let file = API_DOCS_PATH;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === '--check') check = true;
+    else if (arg === '--file' && argv[i + 1] !== undefined) file = path.resolve(argv[++i]!);
+    else {
+      err.write(`usage: npm run docs:api [-- [--check] [--file PATH]]\n  unknown or incomplete argument: ${arg}\n`);
+      return 2;
+    }
   }
   const fresh = await renderApiDocs();
-  const relative = path.relative(process.cwd(), API_DOCS_PATH);
+  const relative = path.relative(process.cwd(), file);
   if (check) {
     let current = '';
     try {
-      current = readFileSync(API_DOCS_PATH, 'utf8');
+      current = readFileSync(file, 'utf8');
     } catch {
       // missing: stale by definition
     }
     if (current === fresh) {
-      process.stdout.write(`${relative} is up to date with the OpenAPI document\n`);
+      out.write(`${relative} is up to date with the OpenAPI document\n`);
       return 0;
     }
-    process.stderr.write(`${relative} differs from the OpenAPI document the API serves: run \`npm run docs:api\` and commit the result\n`);
+    err.write(`${relative} differs from the OpenAPI document the API serves: run \`npm run docs:api\` and commit the result\n`);
     return 1;
   }
-  writeFileSync(API_DOCS_PATH, fresh);
-  process.stdout.write(`wrote ${relative}\n`);
+  writeFileSync(file, fresh);
+  out.write(`wrote ${relative}\n`);
   return 0;
 }
 
