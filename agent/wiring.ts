@@ -52,7 +52,7 @@ function secretsManagerRead(env: NodeJS.ProcessEnv): SecretRead {
     const { cachedSecretReader } = require('../services/adapters/secrets/secrets-manager-reader') as typeof import('../services/adapters/secrets/secrets-manager-reader');
     const region = regionOfArn(arn) ?? env.AWS_REGION;
     const client = new SecretsManagerClient({ ...(region ? { region } : {}), ...(env.AWS_ENDPOINT_URL_SECRETS_MANAGER ? { endpoint: env.AWS_ENDPOINT_URL_SECRETS_MANAGER } : {}) });
-    return cachedSecretReader((command) => client.send(command))(arn).finally(() => client.destroy());
+    return cachedSecretReader({ client })(arn).finally(() => client.destroy());
   };
 }
 

@@ -9,7 +9,7 @@ import { FileSecretStore } from '../../services/adapters/secrets/file-secret-sto
 import { createCredentials } from '../../services/credentials/credentials';
 import { createLogger } from '../../services/kernel/logger';
 import { tableName } from '../../services/kernel/tables';
-import { API_PORTS, type ApiDeps } from '../../services/api/deps';
+import { API_PORTS, fixedSecret, type ApiDeps } from '../../services/api/deps';
 import { jwtAuthenticator, type JwtIssuerConfig } from '../../services/api/jwt';
 import { PageTokens } from '../../services/api/page-token';
 import { DynamoDbRateLimiter, NO_RATE_LIMIT, RATE_LIMIT_TABLE } from '../../services/api/rate-limit';
@@ -53,7 +53,7 @@ export function apiDepsForPlatform(platform: Platform, settings: LocalApiSetting
         ? NO_RATE_LIMIT
         : new DynamoDbRateLimiter({ client: platform.dynamo, tableName: tableName(RATE_LIMIT_TABLE, platform.tablePrefix), requestsPerMinute }),
     admins: new Set(settings.admins ?? []),
-    githubWebhookSecret: settings.githubWebhookSecret ?? null,
+    githubWebhookSecret: settings.githubWebhookSecret ? fixedSecret(settings.githubWebhookSecret) : null,
     logger: createLogger('task-api'),
   };
 }

@@ -53,19 +53,31 @@ describe('router', () => {
 
 describe('page tokens', () => {
   const tokens = new PageTokens('x'.repeat(32));
-  test('round-trip for the same user and listing; opaque', () => {
-    const t = tokens.seal('alice', 'tasks?status=', 'cursor-1');
+  const codeOfOpen = (opened: Promise<string>) => opened.then(() => 'none', (err: { code?: string }) => err.code);
+  test('round-trip for the same user and listing; opaque', async () => {
+    const t = await tokens.seal('alice', 'tasks?status=', 'cursor-1');
     expect(t).not.toContain('cursor');
-    expect(tokens.open(t, 'alice', 'tasks?status=')).toBe('cursor-1');
+    expect(await tokens.open(t, 'alice', 'tasks?status=')).toBe('cursor-1');
   });
-  test('another user, another listing, a changed byte, another key or garbage → VALIDATION_ERROR', () => {
-    const t = tokens.seal('alice', 'tasks', 'c');
-    expect(codeOf(() => tokens.open(t, 'bob', 'tasks'))).toBe('VALIDATION_ERROR');
-    expect(codeOf(() => tokens.open(t, 'alice', 'webhooks'))).toBe('VALIDATION_ERROR');
+  test('another user, another listing, a changed byte, another key or garbage → VALIDATION_ERROR', async () => {
+    const t = await tokens.seal('alice', 'tasks', 'c');
+    expect(await codeOfOpen(tokens.open(t, 'bob', 'tasks'))).toBe('VALIDATION_ERROR');
+    expect(await codeOfOpen(tokens.open(t, 'alice', 'webhooks'))).toBe('VALIDATION_ERROR');
     const flipped = t.slice(0, 30) + (t[30] === 'A' ? 'B' : 'A') + t.slice(31);
-    expect(codeOf(() => tokens.open(flipped, 'alice', 'tasks'))).toBe('VALIDATION_ERROR');
-    expect(codeOf(() => new PageTokens('y'.repeat(32)).open(t, 'alice', 'tasks'))).toBe('VALIDATION_ERROR');
-    expect(codeOf(() => tokens.open('not a token', 'alice', 'tasks'))).toBe('VALIDATION_ERROR');
+    expect(await codeOfOpen(tokens.open(flipped, 'alice', 'tasks'))).toBe('VALIDATION_ERROR');
+    expect(await codeOfOpen(new PageTokens('y'.repeat(32)).open(t, 'alice', 'tasks'))).toBe('VALIDATION_ERROR');
+    expect(await codeOfOpen(tokens.open('not a token', 'alice', 'tasks'))).toBe('VALIDATION_ERROR');
+  });
+  test('a key read on use: a rotated key seals new tokens and refuses the old ones', async () => {
+    let key = 'a'.repeat(32);
+    const rotating = new PageTokens(async () => key);
+    const before = await rotating.seal('alice', 'tasks', 'c');
+    expect(await rotating.open(before, 'alice', 'tasks')).toBe('c');
+    key = 'b'.repeat(32);
+    expect(await codeOfOpen(rotating.open(before, 'alice', 'tasks'))).toBe('VALIDATION_ERROR');
+    expect(await rotating.open(await rotating.seal('alice', 'tasks', 'd'), 'alice', 'tasks')).toBe('d');
+    key = 'short';
+    await expect(rotating.seal('alice', 'tasks', 'e')).rejects.toThrow('the page-token secret must have at least 32 characters');
   });
 });
 

@@ -16,6 +16,7 @@ import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent } fro
 import { createApiKeyAuthenticator } from '../credentials/api-keys';
 import { storeFromEnv } from '../cloud/ports/dynamodb';
 import { readEnv, type Env } from '../cloud/env';
+import { instrumented } from '../cloud/instrument';
 import { createLogger } from '../kernel/logger';
 import { cognitoJwt } from './jwt';
 import { authenticate } from './auth';
@@ -52,4 +53,5 @@ export function createAuthorizer(env: Env): Authorizer {
 
 let authorizer: Authorizer | undefined;
 
-export const handler: Authorizer = (event) => (authorizer ??= createAuthorizer(process.env))(event);
+/** Traced per invocation (services/cloud/instrument.ts). */
+export const handler: Authorizer = instrumented('authorizer', (event: APIGatewayRequestAuthorizerEvent) => (authorizer ??= createAuthorizer(process.env))(event));

@@ -45,6 +45,24 @@ export interface ApiDeps extends Pick<Ports, 'store' | 'now' | 'blobs' | 'progre
   /** User ids that may onboard repositories. */
   readonly admins: ReadonlySet<string>;
   /** The secret of GitHub's webhook deliveries (X-Hub-Signature-256); null: POST /v1/github/events is refused. */
-  readonly githubWebhookSecret: string | null;
+  readonly githubWebhookSecret: ApiSecret | null;
   readonly logger: Logger;
+}
+
+/**
+ * A secret the API reads when it needs it: in AWS from Secrets Manager, cached for its max age
+ * (services/adapters/secrets/secrets-manager-reader.ts), so a rotated secret is used without a
+ * cold start; on one machine a fixed value.
+ */
+export interface ApiSecret {
+  /** The current value (cached). */
+  read(): Promise<string>;
+  /** After a refusal (a signature that does not match): a fresh value if one may be fetched now, else the cached one. */
+  reread(): Promise<string>;
+}
+
+/** A secret that never changes (the embedded platform's settings, tests). */
+export function fixedSecret(value: string): ApiSecret {
+  const read = async () => value;
+  return { read, reread: read };
 }

@@ -18,29 +18,40 @@ interface Sealed {
 }
 
 export class PageTokens {
-  private readonly key: Buffer;
+  private readonly secret: () => Promise<string>;
+  private derived: { readonly secret: string; readonly key: Buffer } | undefined;
 
-  /** `secret`: any string of ≥ 32 characters (hashed into the AES key). */
-  constructor(secret: string) {
-    if (secret.length < 32) throw new Error('the page-token secret must have at least 32 characters');
-    this.key = createHash('sha256').update(`abca-page-token:${secret}`).digest();
+  /**
+   * `secret`: any string of ≥ 32 characters (hashed into the AES key), or where to read it when a
+   * token is sealed or opened (in AWS the Secrets Manager secret, cached for its max age). A
+   * rotated key refuses the tokens sealed under the old one: their clients start the listing again.
+   */
+  constructor(secret: string | (() => Promise<string>)) {
+    if (typeof secret === 'string') {
+      checkSecret(secret);
+      this.secret = async () => secret;
+    } else {
+      this.secret = secret;
+    }
   }
 
-  seal(userId: string, listing: string, position: string): string {
+  async seal(userId: string, listing: string, position: string): Promise<string> {
+    const key = await this.key();
     const iv = randomBytes(12);
-    const cipher = createCipheriv('aes-256-gcm', this.key, iv);
+    const cipher = createCipheriv('aes-256-gcm', key, iv);
     const body: Sealed = { u: userId, l: listing, p: position };
     const data = Buffer.concat([cipher.update(JSON.stringify(body), 'utf8'), cipher.final()]);
     return Buffer.concat([iv, cipher.getAuthTag(), data]).toString('base64url');
   }
 
   /** The position sealed in `token` for this user and listing; VALIDATION_ERROR otherwise. */
-  open(token: string, userId: string, listing: string): string {
+  async open(token: string, userId: string, listing: string): Promise<string> {
     const invalid = () => new ApiError('VALIDATION_ERROR', 'next_token is not valid for this listing: pass the next_token of the previous page unchanged, with the same filters, or start again without it.');
     if (!/^[A-Za-z0-9_-]{40,4096}$/.test(token)) throw invalid();
+    const key = await this.key();
     const raw = Buffer.from(token, 'base64url');
     try {
-      const decipher = createDecipheriv('aes-256-gcm', this.key, raw.subarray(0, 12));
+      const decipher = createDecipheriv('aes-256-gcm', key, raw.subarray(0, 12));
       decipher.setAuthTag(raw.subarray(12, 28));
       const body = JSON.parse(Buffer.concat([decipher.update(raw.subarray(28)), decipher.final()]).toString('utf8')) as Sealed;
       if (body.u !== userId || body.l !== listing || typeof body.p !== 'string') throw invalid();
@@ -49,4 +60,18 @@ export class PageTokens {
       throw invalid();
     }
   }
+
+  /** The AES key of the current secret (derived again only when the secret changed). */
+  private async key(): Promise<Buffer> {
+    const secret = await this.secret();
+    if (this.derived?.secret !== secret) {
+      checkSecret(secret);
+      this.derived = { secret, key: createHash('sha256').update(`abca-page-token:${secret}`).digest() };
+    }
+    return this.derived.key;
+  }
+}
+
+function checkSecret(secret: string): void {
+  if (secret.length < 32) throw new Error('the page-token secret must have at least 32 characters');
 }

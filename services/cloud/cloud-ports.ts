@@ -14,15 +14,17 @@
  * of those ports and no other. Every missing variable of every
  * port is named in one MissingEnvironmentError, so a misconfigured function says all it needs on
  * its first invocation. Clients are made once per function and shared; nothing here calls AWS
- * until a service does (the GitHub token is fetched on the first GitHub call).
+ * until a service does (the GitHub token is read on each GitHub call, through the function's
+ * secret reader: ./ports/secrets.ts).
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { cachedSecretReader, type SecretReader } from '../adapters/secrets/secrets-manager-reader';
+import type { SecretReader } from '../adapters/secrets/secrets-manager-reader';
 import type { PortName, Ports } from '../ports/ports';
 import { portsFor, type PortFactories } from '../ports/registry';
 import { CLOUD_ENV, MissingEnvironmentError, readEnv, type CloudEnvKey, type Env } from './env';
+import { traced } from './instrument';
 
-/** Injected in tests; Lambda functions use the defaults (SDK clients in AWS_REGION, Secrets Manager). */
+/** Injected in tests; Lambda functions use the defaults (SDK clients in AWS_REGION, Secrets Manager through Powertools Parameters). */
 export interface CloudOverrides {
   readonly dynamo?: DynamoDBClient;
   readonly secrets?: SecretReader;
@@ -44,11 +46,8 @@ export interface CloudContext {
   shared<T>(key: string, make: () => T): T;
 }
 
-/** The function's DynamoDB client (one per function). */
-export const dynamoOf = (ctx: CloudContext): DynamoDBClient => ctx.overrides.dynamo ?? ctx.shared('dynamo', () => new DynamoDBClient({}));
-
-/** The function's secret reader (one per function: each secret is fetched once). */
-export const secretsOf = (ctx: CloudContext): SecretReader => ctx.overrides.secrets ?? ctx.shared('secrets', () => cachedSecretReader());
+/** The function's DynamoDB client (one per function; its calls traced in X-Ray). */
+export const dynamoOf = (ctx: CloudContext): DynamoDBClient => ctx.overrides.dynamo ?? ctx.shared('dynamo', () => traced(new DynamoDBClient({})));
 
 /** Builds one port from the function's environment. */
 export type CloudPortFactory<K extends PortName> = (ctx: CloudContext) => Ports[K];

@@ -9,7 +9,7 @@
  */
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SecretsManagerSecretStore } from '../adapters/secrets/secrets-manager-secret-store';
-import { API_PORTS, type ApiDeps } from '../api/deps';
+import { API_PORTS, type ApiDeps, type ApiSecret } from '../api/deps';
 import { cognitoJwt } from '../api/jwt';
 import { PageTokens } from '../api/page-token';
 import { DynamoDbRateLimiter, RATE_LIMIT_TABLE } from '../api/rate-limit';
@@ -17,10 +17,12 @@ import { createCredentials } from '../credentials/credentials';
 import { createLogger } from '../kernel/logger';
 import { tableName } from '../kernel/tables';
 import { portsFor } from '../ports/registry';
-import { cloudRegistry, dynamoOf, secretsOf, type CloudOverrides } from './cloud-ports';
+import { cloudRegistry, dynamoOf, type CloudOverrides } from './cloud-ports';
 import { listOf, MissingEnvironmentError, type Env } from './env';
+import { traced } from './instrument';
 import { cloudBlobs } from './ports/blobs';
 import { cloudCredentialsViews, cloudProgressEvents, cloudProgressViews, cloudStore, cloudTaskViews } from './ports/dynamodb';
+import { secretsOf } from './ports/secrets';
 import { cloudNow } from './ports/settings';
 
 export type { CloudOverrides } from './cloud-ports';
@@ -31,7 +33,11 @@ export { storeFromEnv } from './ports/dynamodb';
 
 // ── the REST API ────────────────────────────────────────────────────────────────────────────────
 
-/** The API's dependencies: its ports, and its own settings; async because the page-token key (and GitHub's webhook secret) come from Secrets Manager. */
+/**
+ * The API's dependencies: its ports, and its own settings. The page-token key and GitHub's webhook
+ * secret are read from Secrets Manager when a request needs them, through the function's secret
+ * reader (cached for its max age: a rotated secret is used without a cold start).
+ */
 export async function apiDepsFromEnv(env: Env, overrides: CloudOverrides = {}): Promise<ApiDeps> {
   const registry = cloudRegistry(
     {
@@ -56,7 +62,7 @@ export async function apiDepsFromEnv(env: Env, overrides: CloudOverrides = {}): 
   registry.check();
   const v = settings!;
   const requestsPerMinute = v.requestsPerMinute ? Number(v.requestsPerMinute) : 600;
-  const [pageTokenKey, githubWebhookSecret] = await Promise.all([v.secrets(v.pageTokenSecretArn), v.githubWebhookSecretArn ? v.secrets(v.githubWebhookSecretArn) : null]);
+  const secret = (arn: string): ApiSecret => ({ read: () => v.secrets(arn), reread: () => v.secrets(arn, { forceFetch: true }) });
   return {
     store: ports.store,
     now: ports.now,
@@ -66,16 +72,16 @@ export async function apiDepsFromEnv(env: Env, overrides: CloudOverrides = {}): 
     progressEvents: ports.progressEvents,
     credentials: createCredentials({
       store: ports.store,
-      secrets: new SecretsManagerSecretStore({ client: new SecretsManagerClient({}), prefix: v.secretsPrefix }),
+      secrets: new SecretsManagerSecretStore({ client: traced(new SecretsManagerClient({})), prefix: v.secretsPrefix }),
       views: ports.credentialsViews,
       // The authorizer has checked the key already; a short cache spares the second check's read.
       apiKeyCacheTtlSeconds: 30,
     }),
     jwt: cognitoJwt(v.userPoolId, v.userPoolClientId),
-    pageTokens: new PageTokens(pageTokenKey),
+    pageTokens: new PageTokens(() => v.secrets(v.pageTokenSecretArn)),
     rateLimiter: new DynamoDbRateLimiter({ client: v.dynamo, tableName: tableName(RATE_LIMIT_TABLE, v.tablePrefix), requestsPerMinute }),
     admins: new Set(listOf(v.admins)),
-    githubWebhookSecret,
+    githubWebhookSecret: v.githubWebhookSecretArn ? secret(v.githubWebhookSecretArn) : null,
     logger: createLogger('task-api'),
   };
 }

@@ -11,13 +11,15 @@
  * A handler imports its own entry and names the cloud factories of its ports (TypeScript checks
  * that it names every one), never the whole catalog or registry: its bundle holds its service and
  * the SDK clients of its ports, nothing else. It needs only its ports' variables; every missing one
- * is named in one error.
+ * is named in one error. Each invocation is traced (X-Ray in Lambda) and ends by flushing the
+ * metrics the service recorded (./instrument.ts).
  */
 import { entryConsumer, type CatalogEntry } from '../catalog-entry';
 import type { SqsBatchHandler } from '../kernel/consumer';
 import type { PortName } from '../ports/ports';
 import { cloudRegistry, type CloudOverrides, type CloudPortFactories } from './cloud-ports';
 import type { Env } from './env';
+import { instrumented } from './instrument';
 
 export function lambdaHandler<P extends PortName>(
   entry: CatalogEntry<P>,
@@ -36,5 +38,5 @@ export function lambdaHandler<P extends PortName>(
   }
   registry.check(); // every missing variable of every port first
   if (!consumer) throw failure;
-  return consumer;
+  return instrumented(entry.name, consumer);
 }

@@ -20,10 +20,10 @@ async function listing(ctx: RouteContext, kind: 'webhook' | 'api_key'): Promise<
   knownParams(query, ['limit', 'next_token']);
   const limit = limitParam(query, { default: 20, max: 100 });
   const name = kind === 'webhook' ? 'webhooks' : 'api-keys';
-  const cursor = query.next_token ? ctx.deps.pageTokens.open(query.next_token, ctx.principal.userId, name) : undefined;
+  const cursor = query.next_token ? await ctx.deps.pageTokens.open(query.next_token, ctx.principal.userId, name) : undefined;
   const list = kind === 'webhook' ? ctx.deps.credentials.listWebhooks : ctx.deps.credentials.listApiKeys;
   const page = await list.call(ctx.deps.credentials, ctx.principal.userId, { limit, cursor });
-  const nextToken = page.nextCursor ? ctx.deps.pageTokens.seal(ctx.principal.userId, name, page.nextCursor) : null;
+  const nextToken = page.nextCursor ? await ctx.deps.pageTokens.seal(ctx.principal.userId, name, page.nextCursor) : null;
   return { status: 200, body: { data: page.items.map((c) => item(kind, c)), pagination: { next_token: nextToken, has_more: nextToken !== null } } };
 }
 

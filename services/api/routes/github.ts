@@ -1,6 +1,8 @@
 /**
  * POST /v1/github/events: GitHub App or repository webhooks. The delivery must be signed
- * (`X-Hub-Signature-256`) with the platform's GitHub webhook secret; a labelled issue or an
+ * (`X-Hub-Signature-256`) with the platform's GitHub webhook secret, read when used (in AWS a
+ * rotated secret is picked up after its cache's max age, or at once by the first delivery signed
+ * with it: a mismatch reads the secret again, at most every 30 s); a labelled issue or an
  * `@bgagent` comment on an onboarded repository creates a task (github/github-trigger.ts) for
  * the GitHub user `github:<login>`, channel_source `webhook`. A redelivered delivery
  * (`X-GitHub-Delivery`) finds its task instead of creating another: the delivery id is the
@@ -29,7 +31,10 @@ async function githubEvent(ctx: RouteContext): Promise<ApiResponse> {
   knownParams(ctx.request.query, []);
   const secret = ctx.deps.githubWebhookSecret;
   if (!secret) throw new ApiError('FORBIDDEN', 'GitHub events are not configured on this platform (no GitHub webhook secret).');
-  if (!signatureMatches(secret, ctx.request.rawBody, ctx.request.headers['x-hub-signature-256'])) {
+  const signature = ctx.request.headers['x-hub-signature-256'];
+  // A signature that does not match may be GitHub's under a secret rotated since it was cached: read it again (rate-limited) once.
+  const matches = signatureMatches(await secret.read(), ctx.request.rawBody, signature) || (signature !== undefined && signatureMatches(await secret.reread(), ctx.request.rawBody, signature));
+  if (!matches) {
     throw new ApiError('UNAUTHORIZED', 'X-Hub-Signature-256 does not match the body and the configured GitHub webhook secret.');
   }
   const eventName = ctx.request.headers['x-github-event'] ?? '';

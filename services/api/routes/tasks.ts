@@ -96,9 +96,9 @@ async function list(ctx: RouteContext): Promise<ApiResponse> {
   if (repo !== undefined && !REPO.test(repo)) throw new ApiError('VALIDATION_ERROR', 'repo must be owner/name.');
   const limit = limitParam(query, { default: 20, max: 100 });
   const listing = `tasks?status=${statuses?.sort().join(',') ?? ''}&repo=${repo ?? ''}`;
-  const cursor = query.next_token ? ctx.deps.pageTokens.open(query.next_token, ctx.principal.userId, listing) : undefined;
+  const cursor = query.next_token ? await ctx.deps.pageTokens.open(query.next_token, ctx.principal.userId, listing) : undefined;
   const page = await ctx.deps.taskViews.listByUser(ctx.principal.userId, { statuses, repo, limit, cursor });
-  const nextToken = page.nextCursor ? ctx.deps.pageTokens.seal(ctx.principal.userId, listing, page.nextCursor) : null;
+  const nextToken = page.nextCursor ? await ctx.deps.pageTokens.seal(ctx.principal.userId, listing, page.nextCursor) : null;
   return { status: 200, body: { data: page.items.map(taskDetail), pagination: { next_token: nextToken, has_more: nextToken !== null } } };
 }
 
@@ -144,10 +144,10 @@ async function events(ctx: RouteContext): Promise<ApiResponse> {
   }
   if (desc) all.reverse();
   const listing = `events:${view.taskId}?after=${query.after ?? ''}&desc=${desc}`;
-  const offset = query.next_token ? Number(ctx.deps.pageTokens.open(query.next_token, ctx.principal.userId, listing)) : 0;
+  const offset = query.next_token ? Number(await ctx.deps.pageTokens.open(query.next_token, ctx.principal.userId, listing)) : 0;
   const page = all.slice(offset, offset + limit);
   const more = offset + limit < all.length;
-  const nextToken = more ? ctx.deps.pageTokens.seal(ctx.principal.userId, listing, String(offset + limit)) : null;
+  const nextToken = more ? await ctx.deps.pageTokens.seal(ctx.principal.userId, listing, String(offset + limit)) : null;
   return { status: 200, body: { data: page, pagination: { next_token: nextToken, has_more: more } } };
 }
 

@@ -3,10 +3,11 @@ import { S3BlobStore } from '../../adapters/blob-store/s3-blob-store';
 import { s3Client } from '../../adapters/s3/s3-client';
 import { cloudPortsFor, type CloudPortFactory } from '../cloud-ports';
 import type { Env } from '../env';
+import { traced } from '../instrument';
 
 export const cloudBlobs: CloudPortFactory<'blobs'> = (ctx) => {
   const { blobBucket } = ctx.read(['blobBucket']);
-  return new S3BlobStore({ client: s3Client(ctx.env.AWS_REGION ? { region: ctx.env.AWS_REGION } : {}), bucket: blobBucket });
+  return new S3BlobStore({ client: traced(s3Client(ctx.env.AWS_REGION ? { region: ctx.env.AWS_REGION } : {})), bucket: blobBucket });
 };
 
 export function blobStoreFromEnv(env: Env, what: string) {

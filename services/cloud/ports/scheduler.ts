@@ -2,11 +2,12 @@
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { EventBridgeScheduler } from '../../adapters/scheduler/eventbridge-scheduler';
 import type { CloudPortFactory } from '../cloud-ports';
+import { traced } from '../instrument';
 
 export const cloudScheduler: CloudPortFactory<'scheduler'> = (ctx) => {
   const v = ctx.read(['schedulerGroup', 'schedulerRoleArn', 'eventBusArn'], ['schedulerDeadLetterArn']);
   return new EventBridgeScheduler({
-    client: new SchedulerClient({}),
+    client: traced(new SchedulerClient({})),
     groupName: v.schedulerGroup,
     eventBusArn: v.eventBusArn,
     roleArn: v.schedulerRoleArn,

@@ -13,6 +13,7 @@
  * in properties into strings, JSON keeps them).
  */
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
+import { instrumented } from '../../cloud/instrument';
 import { storeFromEnv } from '../../cloud/ports/dynamodb';
 import type { EventStore } from '../../kernel/event-store';
 import { offboardRepo, onboardRepo } from './onboard-repo';
@@ -41,4 +42,7 @@ export function createBlueprintHandler(store: EventStore, now: () => Date = () =
 
 let handle: ReturnType<typeof createBlueprintHandler> | undefined;
 
-export const handler = (event: CloudFormationCustomResourceEvent) => (handle ??= createBlueprintHandler(storeFromEnv(process.env, 'the Blueprint custom resource')))(event);
+/** Traced per invocation (services/cloud/instrument.ts). */
+export const handler = instrumented('blueprint', (event: CloudFormationCustomResourceEvent) =>
+  (handle ??= createBlueprintHandler(storeFromEnv(process.env, 'the Blueprint custom resource')))(event),
+);
