@@ -30,6 +30,7 @@
  *      telemetry_invocations_per_session_hour        session-monitor invocations of a quiet 1-hour session
  *      invocations_per_session_hour                   the two above: telemetry + catalog services
  *      invocations_per_session_hour_busy              the same with a progress line every 30 s
+ *      invocations_per_session_hour_with_publisher    the quiet hour counting the outbox publisher's invocations too
  *      polling_baseline_invocations_per_session_hour  the original: a poll every 30 s for an hour + its 5 step handlers
  *
  *   npm run bench:pipeline -- [--tasks 500] [--users N] [--session-ms 20] [--latency-tasks 100] [--progress-samples 40]
@@ -369,6 +370,7 @@ async function main() {
     print('telemetry_invocations_per_session_hour', quiet.invocations);
     print('invocations_per_session_hour', (quiet.invocations + catalogPerTask).toFixed(1));
     print('invocations_per_session_hour_busy', (busy.invocations + catalogPerTask).toFixed(1));
+    print('invocations_per_session_hour_with_publisher', (quiet.invocations + catalogPerTask + publisherPerTask).toFixed(1));
     print('polling_baseline_invocations_per_session_hour', baseline);
   } finally {
     await api.stop();
