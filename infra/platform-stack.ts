@@ -13,6 +13,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { CATALOG } from '../services/catalog';
 import { CLOUD_ENV } from '../services/cloud/env';
+import { metricsNamespace } from '../services/kernel/metric-names';
 import { GUARDRAIL_ID_ENV, GUARDRAIL_VERSION_ENV } from '../services/tasks/hydration/screening-factory';
 import type { PlatformConfig } from './config';
 import { AgentCompute } from './constructs/agent-compute';
@@ -22,6 +23,7 @@ import { EventBus } from './constructs/event-bus';
 import { EventStore } from './constructs/event-store';
 import { Notifications } from './constructs/notifications';
 import { Observability } from './constructs/observability';
+import { METRICS_NAMESPACE_CONTEXT } from './constructs/platform-function';
 import { PlatformTables } from './constructs/platform-tables';
 import { Scheduler } from './constructs/scheduler';
 import { Service } from './constructs/service';
@@ -52,6 +54,8 @@ export class PlatformStack extends Stack {
     super(scope, id, props);
     const { config } = props;
     const { prefix } = config;
+    // Every platform function's EMF namespace (infra/constructs/platform-function.ts), before any function is made.
+    this.node.setContext(METRICS_NAMESPACE_CONTEXT, metricsNamespace(prefix));
 
     this.bus = new EventBus(this, 'EventBus', { busName: prefix, archiveRetentionDays: config.archiveRetentionDays });
     this.eventStore = new EventStore(this, 'EventStore', { prefix, bus: this.bus.bus });
@@ -112,7 +116,6 @@ export class PlatformStack extends Stack {
       deliveryDeadLetterQueue: this.bus.deliveryDeadLetterQueue,
       publisher: this.eventStore.publisher,
       sessionMonitor: this.telemetry.monitor,
-      watchdog: this.services.get('watchdog')!.function,
       api: this.api.api,
       alarmEmail: config.alarmEmail,
     });

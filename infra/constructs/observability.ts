@@ -4,11 +4,13 @@
  * Task durations need no metric of their own: Logs Insights widgets over the same task-event log
  * take, per task, the time from TaskSubmitted (and from SessionStarted) to its terminal event.
  *
- * Task metrics come from the events themselves, with no code: a rule copies every task event
- * (source `abca.task`) from the bus into a log group (also an audit trail), and metric filters on
- * it count the events by type (`TaskEvents`, dimension `Type`: submitted, completed, failed, ...)
- * and take each SessionEnded's cost and turns. Stuck tasks are the watchdog's interventions: a
- * metric filter on its structured log lines ("watchdog action").
+ * Task counts come from the events themselves, with no code: a rule copies every task event
+ * (source `abca.task`) from the bus into a log group (also an audit trail), and a metric filter on
+ * it counts the events by type (`TaskEvents`, dimension `Type`: submitted, completed, failed, ...).
+ * The figures only the code knows are EMF metrics the code emits (Powertools Metrics,
+ * services/kernel/metrics.ts), read here by the names both import (services/kernel/metric-names.ts):
+ * the agent's cost and turns per recorded session (the session monitor), and stuck tasks — the
+ * watchdog's interventions — and its failed actions.
  *
  * Alarms (to an SNS topic, email optional):
  *   - every dead-letter queue holding a message (they are found in the construct tree: see
@@ -31,11 +33,10 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { dimensionsOf, metricsNamespace, PLATFORM_METRICS, type PlatformMetric } from '../../services/kernel/metric-names';
 import { NOTIFIED_EVENT_TYPES } from '../../services/notifier/notifier';
 import { DeadLetterQueue } from './dead-letter-queue';
 import { isPlatformFunction } from './platform-function';
-
-/** The deployment's own namespace: metric filters cannot add a fixed dimension. */
 
 const TERMINAL_TYPES = "'TaskCompleted', 'TaskFailed', 'TaskCancelled', 'TaskTimedOut'";
 
@@ -54,7 +55,10 @@ export function taskDurationQuery(from: 'TaskSubmitted' | 'SessionStarted'): str
   ];
 }
 
-export const metricsNamespace = (prefix: string) => `ABCA/${prefix}`;
+/** A metric the code emits (services/kernel/metric-names.ts), as CloudWatch knows it: the deployment's namespace, the metric's dimensions. */
+function platformMetric(prefix: string, metric: PlatformMetric, options: { statistic: string; period: Duration; label?: string }): cloudwatch.Metric {
+  return new cloudwatch.Metric({ namespace: metricsNamespace(prefix), metricName: metric.name, dimensionsMap: dimensionsOf(metric), ...options });
+}
 
 export interface ObservabilityProps {
   readonly prefix: string;
@@ -62,7 +66,6 @@ export interface ObservabilityProps {
   readonly deliveryDeadLetterQueue: sqs.IQueue;
   readonly publisher: lambda.Function;
   readonly sessionMonitor: lambda.Function;
-  readonly watchdog: lambda.Function;
   readonly api: apigw.RestApi;
   readonly alarmEmail?: string;
   /** Oldest unpublished event tolerated in the outbox (default 60 s). */
@@ -86,7 +89,10 @@ export class Observability extends Construct {
 
     this.taskEventLog = this.copyTaskEvents(props);
     const m = this.taskMetrics(props.prefix);
-    const watchdog = this.watchdogMetrics(props.watchdog, props.prefix);
+    const watchdog = {
+      interventions: platformMetric(props.prefix, PLATFORM_METRICS.stuckTaskActions, { statistic: 'Sum', period: Duration.minutes(15) }),
+      failures: platformMetric(props.prefix, PLATFORM_METRICS.watchdogActionFailures, { statistic: 'Sum', period: Duration.minutes(15) }),
+    };
     const functions = Stack.of(this).node.findAll().filter(isPlatformFunction);
     const deadLetterQueues = Stack.of(this).node.findAll().filter((c): c is DeadLetterQueue => c instanceof DeadLetterQueue);
 
@@ -203,41 +209,12 @@ export class Observability extends Construct {
       metricValue: '1',
       dimensions: { Type: '$.detail.type' },
     });
-    new logs.MetricFilter(this, 'SessionCost', {
-      logGroup: this.taskEventLog,
-      filterPattern: logs.FilterPattern.stringValue('$.detail.type', '=', 'SessionEnded'),
-      metricNamespace: namespace,
-      metricName: 'AgentCostUsd',
-      metricValue: '$.detail.data.costUsd',
-    });
-    new logs.MetricFilter(this, 'SessionTurns', {
-      logGroup: this.taskEventLog,
-      filterPattern: logs.FilterPattern.stringValue('$.detail.type', '=', 'SessionEnded'),
-      metricNamespace: namespace,
-      metricName: 'AgentTurns',
-      metricValue: '$.detail.data.turns',
-    });
     const types = ['TaskSubmitted', ...NOTIFIED_EVENT_TYPES];
     return {
       byType: types.map((type) => new cloudwatch.Metric({ namespace, metricName: 'TaskEvents', dimensionsMap: { Type: type }, statistic: 'Sum', label: type, period: Duration.minutes(5) })),
-      cost: new cloudwatch.Metric({ namespace, metricName: 'AgentCostUsd', statistic: 'Sum', label: 'cost (USD)', period: Duration.hours(1) }),
-      turns: new cloudwatch.Metric({ namespace, metricName: 'AgentTurns', statistic: 'Average', label: 'turns', period: Duration.hours(1) }),
-    };
-  }
-
-  private watchdogMetrics(watchdog: lambda.Function, prefix: string) {
-    const filter = (id: string, message: string, metricName: string) =>
-      new logs.MetricFilter(this, id, {
-        logGroup: watchdog.logGroup,
-        filterPattern: logs.FilterPattern.stringValue('$.message', '=', message),
-        metricNamespace: metricsNamespace(prefix),
-        metricName,
-        metricValue: '1',
-      }).metric({ statistic: 'Sum', period: Duration.minutes(15) });
-    return {
-      // services/tasks/watchdog/actions.ts logAction: one line per task it re-drove, timed out or failed.
-      interventions: filter('WatchdogActions', 'watchdog action', 'StuckTaskActions'),
-      failures: filter('WatchdogActionFailures', 'watchdog action failed; the next sweep tries again', 'WatchdogActionFailures'),
+      // EMF from the session monitor, once per recorded SessionEnded (services/tasks/session-monitor/session-report.ts).
+      cost: platformMetric(prefix, PLATFORM_METRICS.agentCostUsd, { statistic: 'Sum', label: 'cost (USD)', period: Duration.hours(1) }),
+      turns: platformMetric(prefix, PLATFORM_METRICS.agentTurns, { statistic: 'Average', label: 'turns', period: Duration.hours(1) }),
     };
   }
 }

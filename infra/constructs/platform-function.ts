@@ -1,24 +1,36 @@
 /**
  * Every Lambda function of the platform: Node.js 22 on arm64 (Graviton: ~20% cheaper per GB-s),
  * its code bundled from a TypeScript entry file by the local esbuild (no Docker), Powertools
- * environment, a log group with a retention (not kept forever by default).
+ * environment, a log group with a retention (not kept forever by default), and X-Ray active
+ * tracing (each handler adds its own subsegment with Powertools Tracer: services/cloud/instrument.ts).
+ *
+ * The Powertools environment: the service name and log level; the namespace of the EMF metrics
+ * (POWERTOOLS_METRICS_NAMESPACE, the deployment's: the stack sets METRICS_NAMESPACE_CONTEXT);
+ * and how long secrets read through Powertools Parameters are cached (POWERTOOLS_PARAMETERS_MAX_AGE,
+ * CDK context `secretMaxAgeSeconds`, default 300): a rotated secret is in use after at most that.
  *
  * With the context flag `abca:stubLambdaCode` the code is an inline stub instead of a bundle: the
  * assertion tests synthesize the whole stack in about a second per file that way, and one separate
  * test bundles everything for real (infra/test/bundled-synth.test.ts).
  */
 import path from 'node:path';
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
-import { acknowledge, managedPolicyFinding } from '../nag';
+import { DEFAULT_SECRET_MAX_AGE_SECONDS, SECRET_MAX_AGE_ENV, secretMaxAgeSeconds } from '../../services/adapters/secrets/secrets-manager-reader';
+import { METRICS_NAMESPACE_ENV } from '../../services/kernel/metric-names';
+import { acknowledge, acknowledgeWildcards, managedPolicyFinding } from '../nag';
 
 /** The repository root: Lambda entries are given relative to it (as the catalog's lambdaEntry). */
 export const REPO_ROOT = path.resolve(__dirname, '..', '..');
 
 export const STUB_CODE_CONTEXT = 'abca:stubLambdaCode';
+
+/** Construct context: the namespace of the platform's EMF metrics (set by the stack: services/kernel/metric-names.ts metricsNamespace). */
+export const METRICS_NAMESPACE_CONTEXT = 'abca:metricsNamespace';
 
 export const LAMBDA_RUNTIME = lambda.Runtime.NODEJS_22_X;
 
@@ -45,6 +57,8 @@ export const entryOf = (fn: lambda.Function): string | undefined => platformFunc
 
 export function platformFunction(scope: Construct, id: string, props: PlatformFunctionProps): lambda.Function {
   const logGroup = new logs.LogGroup(scope, `${id}Logs`, { retention: logs.RetentionDays.ONE_MONTH, removalPolicy: RemovalPolicy.DESTROY });
+  const namespace = scope.node.tryGetContext(METRICS_NAMESPACE_CONTEXT) as string | undefined;
+  const secretMaxAge = secretMaxAgeOf(scope);
   const common = {
     runtime: LAMBDA_RUNTIME,
     architecture: lambda.Architecture.ARM_64,
@@ -56,6 +70,8 @@ export function platformFunction(scope: Construct, id: string, props: PlatformFu
     environment: {
       POWERTOOLS_SERVICE_NAME: props.serviceName,
       POWERTOOLS_LOG_LEVEL: String(scope.node.tryGetContext('logLevel') ?? 'INFO'),
+      ...(namespace ? { [METRICS_NAMESPACE_ENV]: namespace } : {}),
+      [SECRET_MAX_AGE_ENV]: String(secretMaxAge),
       NODE_OPTIONS: '--enable-source-maps',
       ...props.environment,
     },
@@ -81,7 +97,42 @@ export function platformFunction(scope: Construct, id: string, props: PlatformFu
         },
       });
   platformFunctions.set(fn, props.entry);
+  activeTracing(scope, fn);
   acknowledge(fn, managedPolicyFinding('service-role/AWSLambdaBasicExecutionRole'), 'AWSLambdaBasicExecutionRole only lets the function write its own logs; AWS maintains it.');
   acknowledge(fn, 'AwsSolutions-L1', 'nodejs22.x is the runtime the platform is built and tested for (docs/ARCHITECTURE.md "Conventions"); moving to a newer one is a tested change, not a default.');
   return fn;
 }
+
+/** CDK context `secretMaxAgeSeconds` (default 300): how long a function keeps a secret before reading it again. */
+function secretMaxAgeOf(scope: Construct): number {
+  const value = scope.node.tryGetContext('secretMaxAgeSeconds') ?? DEFAULT_SECRET_MAX_AGE_SECONDS;
+  try {
+    return secretMaxAgeSeconds({ [SECRET_MAX_AGE_ENV]: String(value) });
+  } catch {
+    throw new Error(`context "secretMaxAgeSeconds" must be a whole number of seconds (≥ 0; 0: read secrets on every use), got ${JSON.stringify(value)}`);
+  }
+}
+
+/**
+ * X-Ray active tracing, its permissions in one managed policy of the stack that every platform
+ * function's role has: the `tracing` property would put them (on `*`: X-Ray has no resource-level
+ * permissions) into each function's default policy, where acknowledging that wildcard would also
+ * hide any later wildcard grant of the function.
+ */
+function activeTracing(scope: Construct, fn: lambda.Function): void {
+  const cfn = fn.node.defaultChild as lambda.CfnFunction;
+  cfn.tracingConfig = { mode: lambda.Tracing.ACTIVE };
+  const stack = Stack.of(scope);
+  let policy = stack.node.tryFindChild(TRACING_POLICY_ID) as iam.ManagedPolicy | undefined;
+  if (!policy) {
+    policy = new iam.ManagedPolicy(stack, TRACING_POLICY_ID, {
+      description: 'X-Ray active tracing of the platform functions',
+      statements: [new iam.PolicyStatement({ actions: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'], resources: ['*'] })],
+    });
+    acknowledgeWildcards(policy, /^Resource::\*$/, "X-Ray's PutTraceSegments and PutTelemetryRecords have no resource-level permissions; this policy holds only them.");
+  }
+  fn.role!.addManagedPolicy(policy);
+  cfn.addResourceDependency(policy.node.defaultChild as iam.CfnManagedPolicy); // Lambda refuses active tracing for a role that cannot write traces yet
+}
+
+const TRACING_POLICY_ID = 'PlatformFunctionTracing';

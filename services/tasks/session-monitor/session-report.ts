@@ -3,6 +3,9 @@
  * stream (EndSession). For now it is called directly (by the test compute, and later by the
  * Kinesis telemetry consumer, which will also keep the progress view and heartbeats).
  *
+ * A recorded report counts the session's cost and turns (EMF metrics AgentCostUsd, AgentTurns:
+ * services/kernel/metrics.ts), once per session, as SessionEnded is recorded once.
+ *
  * Safe to repeat: a second report for the same session records nothing (`duplicate`). A report for a
  * session that is not the task's (SESSION_MISMATCH), or that arrives after the task ended without one
  * (cancelled, timed out, failed by the watchdog), is `ignored` and logged: retrying it can never
@@ -15,6 +18,8 @@ import { handleCommand, type CommandContext } from '../../kernel/command-handler
 import type { EventEnvelope } from '../../kernel/envelope';
 import { isDomainError } from '../../kernel/errors';
 import type { Logger } from '../../kernel/logger';
+import { PLATFORM_METRICS } from '../../kernel/metric-names';
+import { recordMetric } from '../../kernel/metrics';
 import type { Ports } from '../../ports/ports';
 import { taskDecider } from '../task/task-decider';
 import { taskStream } from '../../streams';
@@ -58,6 +63,8 @@ export async function recordSessionReport(
       return { status: 'ignored', reason };
     }
     options.logger?.info('session report recorded', { taskId, sessionId: report.sessionId, outcome: report.outcome });
+    recordMetric(PLATFORM_METRICS.agentCostUsd, report.costUsd);
+    recordMetric(PLATFORM_METRICS.agentTurns, report.turns);
     return { status: 'recorded', events: result.events };
   } catch (err) {
     if (isDomainError(err, 'SESSION_MISMATCH')) {

@@ -1,10 +1,13 @@
 /**
  * What the watchdog did, one record per action: which task (or user), in which state, what it did,
- * why, and how it went. Every action is logged with the task id and the reason; a sweep returns its
- * actions (tests and the operator's `SweepRequested` read them).
+ * why, and how it went. Every action is logged with the task id and the reason and counted as a
+ * metric (services/kernel/metrics.ts); a sweep returns its actions (tests and the operator's
+ * `SweepRequested` read them).
  */
 import type { CommandContext } from '../../kernel/command-handler';
 import type { Logger } from '../../kernel/logger';
+import { PLATFORM_METRICS } from '../../kernel/metric-names';
+import { recordMetric } from '../../kernel/metrics';
 import type { ConcurrencyViewStore } from '../../../projections/concurrency-view/concurrency-view';
 import type { TaskViewStore } from '../../../projections/task-view/task-view';
 import type { PortsOf } from '../../ports/ports';
@@ -87,10 +90,16 @@ export function commandContext(ctx: WatchdogContext, correlationId: string): Com
   return { correlationId, causationId: ctx.causationId, actor: 'service:watchdog', now: ctx.now };
 }
 
+/** Logs the action and counts it (EMF metrics: StuckTaskActions, WatchdogActionFailures; the dashboard's stuck-task figures). */
 export function logAction(logger: WatchdogLog, action: WatchdogAction): WatchdogAction {
   const fields = { ...action };
-  if (action.result === 'error') logger.warn('watchdog action failed; the next sweep tries again', fields);
-  else logger.info('watchdog action', fields);
+  if (action.result === 'error') {
+    logger.warn('watchdog action failed; the next sweep tries again', fields);
+    recordMetric(PLATFORM_METRICS.watchdogActionFailures, 1);
+  } else {
+    logger.info('watchdog action', fields);
+    recordMetric(PLATFORM_METRICS.stuckTaskActions, 1);
+  }
   return action;
 }
 
