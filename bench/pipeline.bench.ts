@@ -143,40 +143,41 @@ async function main() {
         resolve();
       });
     });
-  const catalog: CatalogEntry[] = CATALOG.map((entry) => ({
-    ...entry,
-    create: (...args: Parameters<CatalogEntry['create']>) => {
-      const handlers = entry.create(...args);
-      return {
-        ...handlers,
-        onEvent: handlers.onEvent
-          ? async (...[event, ctx]: Parameters<NonNullable<ServiceHandlers['onEvent']>>) => {
-              handlerRuns++;
-              runs.set(entry.name, (runs.get(entry.name) ?? 0) + 1);
-              const t = trace(event.id);
-              const start = Date.now();
-              if (!t.consumerAt.has(entry.name)) t.consumerAt.set(entry.name, start);
-              if (entry.name === 'task-view') t.viewStartAt ??= start;
-              await handlers.onEvent!(event, ctx);
-              if (entry.name === 'task-view') {
-                t.viewDoneAt ??= Date.now();
-                if (TERMINAL_EVENTS.has(event.type) && !terminalViewAt.has(event.stream.id)) {
-                  terminalViewAt.set(event.stream.id, Date.now());
-                  terminalWaiters.get(event.stream.id)?.();
-                  terminalWaiters.delete(event.stream.id);
-                }
+  // Every service behind a queue (an entry with a pattern and handlers) is instrumented; other
+  // entries (stream, Kinesis, rule-target, HTTP) go to the platform as they are.
+  const instrument = (name: string, handlers: ServiceHandlers): ServiceHandlers => {
+    return {
+      ...handlers,
+      onEvent: handlers.onEvent
+        ? async (...[event, ctx]: Parameters<NonNullable<ServiceHandlers['onEvent']>>) => {
+            handlerRuns++;
+            runs.set(name, (runs.get(name) ?? 0) + 1);
+            const t = trace(event.id);
+            const start = Date.now();
+            if (!t.consumerAt.has(name)) t.consumerAt.set(name, start);
+            if (name === 'task-view') t.viewStartAt ??= start;
+            await handlers.onEvent!(event, ctx);
+            if (name === 'task-view') {
+              t.viewDoneAt ??= Date.now();
+              if (TERMINAL_EVENTS.has(event.type) && !terminalViewAt.has(event.stream.id)) {
+                terminalViewAt.set(event.stream.id, Date.now());
+                terminalWaiters.get(event.stream.id)?.();
+                terminalWaiters.delete(event.stream.id);
               }
             }
-          : undefined,
-        onTrigger: handlers.onTrigger
-          ? async (...a: Parameters<NonNullable<ServiceHandlers['onTrigger']>>) => {
-              handlerRuns++;
-              await handlers.onTrigger!(...a);
-            }
-          : undefined,
-      } satisfies ServiceHandlers;
-    },
-  }));
+          }
+        : undefined,
+      onTrigger: handlers.onTrigger
+        ? async (...a: Parameters<NonNullable<ServiceHandlers['onTrigger']>>) => {
+            handlerRuns++;
+            await handlers.onTrigger!(...a);
+          }
+        : undefined,
+    } satisfies ServiceHandlers;
+  };
+  const catalog: CatalogEntry[] = CATALOG.map((entry) =>
+    isQueueService(entry) ? ({ ...entry, create: (ports: never) => instrument(entry.name, entry.create(ports)) } as unknown as CatalogEntry) : entry,
+  );
   // The publisher is the bus's only caller: a publish starts when it got the stream records.
   const decorateBus = (bus: EventBus): EventBus => ({
     async publish(events) {
@@ -378,6 +379,12 @@ async function main() {
     await db?.stop();
     rmSync(secretsDir, { recursive: true, force: true });
   }
+}
+
+/** A catalog entry served from a queue: a rule's pattern and a `create` that returns ServiceHandlers. */
+function isQueueService(entry: unknown): entry is { readonly name: string; readonly pattern: unknown; readonly create: (ports: never) => ServiceHandlers } {
+  const e = entry as { pattern?: unknown; create?: unknown; kind?: unknown };
+  return typeof entry === 'object' && entry !== null && e.pattern !== undefined && typeof e.create === 'function' && (e.kind === undefined || e.kind === 'queue');
 }
 
 async function waitFor(probe: () => boolean, timeoutMs: number): Promise<void> {
