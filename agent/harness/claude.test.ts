@@ -5,7 +5,7 @@
  * a nudge, the final answer), max turns, max budget. The rest needs no binary.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Options } from '@anthropic-ai/claude-agent-sdk';
@@ -116,11 +116,13 @@ describe('claude harness (real SDK, local Messages API)', () => {
     async () => {
       const { root, workspace } = makeWorkspace();
       const toolEnvFile = join(root, 'tool-env.txt');
+      const nudgeHandedOut = join(root, 'nudge-handed-out');
       server = await startMessagesServer({
         script: [
           turn(toolUse('Write', { file_path: join(workspace, 'hello.txt'), content: 'Hello from the agent\n' })),
-          // `sleep` leaves the nudge a window to be folded into the next model request.
-          turn(toolUse('Bash', { command: `git add -A && git commit -q -m "Add hello" && env > ${toolEnvFile} && sleep 1`, description: 'Commit the file' })),
+          // The Bash tool runs until the harness has handed the nudge to Claude Code (not a fixed
+          // `sleep 1`), so the nudge is in before the next model request; about a minute at most.
+          turn(toolUse('Bash', { command: `git add -A && git commit -q -m "Add hello" && env > ${toolEnvFile} && i=0; until [ -e ${nudgeHandedOut} ] || [ $i -ge 600 ]; do sleep 0.1; i=$((i+1)); done`, description: 'Commit the file' })),
           turn(text('Done: hello.txt is committed.')),
         ],
       });
@@ -136,6 +138,7 @@ describe('claude harness (real SDK, local Messages API)', () => {
           nudges: () => {
             if (!nudgeReady || nudgeSent) return [];
             nudgeSent = true;
+            writeFileSync(nudgeHandedOut, '');
             return [nudge];
           },
         });
