@@ -130,7 +130,7 @@ describe('installSignalHandlers', () => {
       expect(calls).toBe(1);
       expect(exits).toEqual([]);
       release();
-      await new Promise((r) => setTimeout(r, 10));
+      while (exits.length === 0) await new Promise((r) => setTimeout(r, 5)); // jest's timeout is the guard
       expect(exits).toEqual([143]);
     } finally {
       uninstall();
@@ -142,7 +142,7 @@ describe('installSignalHandlers', () => {
     const uninstall = installSignalHandlers({ onSignal: () => new Promise<void>(() => undefined), exit: (code) => exits.push(code), timeoutMs: 50 });
     try {
       process.emit('SIGINT');
-      await new Promise((r) => setTimeout(r, 120));
+      while (exits.length === 0) await new Promise((r) => setTimeout(r, 5)); // the 50 ms give-up; jest's timeout is the guard
       expect(exits).toEqual([130]);
     } finally {
       uninstall();
