@@ -146,6 +146,9 @@ async function main(): Promise<number> {
 
   let status = '';
   let after: string | undefined;
+  // As `bgagent watch`: 200 ms after a round that showed something new (the agent is talking),
+  // doubling back to a second while nothing comes.
+  let wait = 1_000;
   let task: Record<string, any> | undefined;
   const deadline = Date.now() + options.timeoutMs;
   for (;;) {
@@ -155,6 +158,7 @@ async function main(): Promise<number> {
       return 1;
     }
     task = got.body.data as Record<string, any>;
+    const shown = after;
     const events = await callApi(endpoints.api_url, key, 'GET', `/v1/tasks/${taskId}/events?limit=100${after ? `&after=${encodeURIComponent(after)}` : ''}`);
     if (events.status === 200) {
       for (const e of events.body.data as Array<{ event_id: string; event_type: string; metadata: Record<string, unknown> }>) {
@@ -172,7 +176,8 @@ async function main(): Promise<number> {
       process.stderr.write(`\nThe task is still ${status} after ${options.timeoutMs / 1000} s; it goes on: npm run bgagent -- watch ${taskId}\n`);
       return 1;
     }
-    await sleep(1_000);
+    wait = after !== shown ? 200 : Math.min(1_000, wait * 2);
+    await sleep(wait);
   }
 
   say('');
