@@ -6,7 +6,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { capabilitiesOfEntry, CATALOG, type Capability, type CatalogEntry } from '../services/catalog';
+import { capabilitiesOfEntry, QUEUE_ENTRIES, type Capability, type QueueEntry } from '../services/catalog';
 import { bundleFunction, lambdaFunctions, packagesOf, type LambdaBundle, type LambdaFunction } from './lambda-bundles';
 
 /** The packages that only a capability's adapters bring (DynamoDB is every function's). */
@@ -29,14 +29,14 @@ const bundles = new Map<string, LambdaBundle>();
 beforeAll(async () => {
   outDir = mkdtempSync(path.join(os.tmpdir(), 'abca-bundles-test-'));
   functions = lambdaFunctions();
-  for (const entry of CATALOG) {
+  for (const entry of QUEUE_ENTRIES) {
     const fn = functions.find((f) => f.entry === entry.lambdaEntry);
     if (fn) bundles.set(entry.name, await bundleFunction(fn, outDir));
   }
 }, 240_000);
 afterAll(() => rmSync(outDir, { recursive: true, force: true }));
 
-const bundleOf = (entry: Pick<CatalogEntry, 'name'>): LambdaBundle => {
+const bundleOf = (entry: Pick<QueueEntry, 'name'>): LambdaBundle => {
   const bundle = bundles.get(entry.name);
   if (!bundle) throw new Error(`no bundle for ${entry.name}: is its lambdaEntry a function of the CDK app?`);
   return bundle;
@@ -63,7 +63,7 @@ test('a projection bundle holds its own projection and no service', () => {
   expect(under(taskView, 'services/users/admission/')).toEqual([]);
 });
 
-describe.each(CATALOG.map((entry) => [entry.name, entry] as const))('%s', (_name, entry) => {
+describe.each(QUEUE_ENTRIES.map((entry) => [entry.name, entry] as const))('%s', (_name, entry) => {
   test('its bundle never holds the whole catalog', () => {
     expect(bundleOf(entry).inputs).not.toContain('services/catalog.ts');
     expect(bundleOf(entry).inputs).toContain(entry.lambdaEntry);

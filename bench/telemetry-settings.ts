@@ -3,9 +3,9 @@
  * session-hour accounting (./session-hour.ts).
  */
 import { DEFAULT_SEND_DELAY_MS } from '../agent/telemetry/telemetry-publisher';
-import { SESSION_MONITOR_EVENT_SOURCE } from '../infra/constructs/telemetry';
 import { DEFAULT_REPO_CONFIG } from '../services/repos/repo/repo-config';
 import { heartbeatSecondsFor } from '../services/tasks/session/heartbeat';
+import { sessionMonitorEntry } from '../services/tasks/session-monitor/catalog-entry';
 import type { TelemetrySettings } from './session-hour';
 
 export function telemetrySettings(): TelemetrySettings & { readonly unresponsiveThresholdSeconds: number } {
@@ -15,7 +15,8 @@ export function telemetrySettings(): TelemetrySettings & { readonly unresponsive
     heartbeat: { mode: 'on-silence', intervalSeconds: heartbeatSecondsFor(threshold) },
     // agent/telemetry/telemetry-publisher.ts: a record is sent this long after it is produced, with what came meanwhile.
     send: { mode: 'linger', ms: DEFAULT_SEND_DELAY_MS },
-    eventSource: { ...SESSION_MONITOR_EVENT_SOURCE },
+    // The session monitor's event source (its catalog entry): a batch per window or per batchSize records.
+    eventSource: { batchSize: sessionMonitorEntry.eventSource.batchSize, maxBatchingWindowSeconds: sessionMonitorEntry.eventSource.maxBatchingWindowSeconds ?? 0 },
     unresponsiveThresholdSeconds: threshold,
   };
 }

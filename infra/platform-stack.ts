@@ -1,6 +1,7 @@
 /**
- * The whole platform in one stack (docs/ARCHITECTURE.md "The cloud"): the constructs wired together. Services come
- * from the catalog and tables from the shared definitions; nothing is listed here.
+ * The whole platform in one stack (docs/ARCHITECTURE.md "The cloud"): the constructs wired together. Every consumer
+ * (services, projections, the publisher, the session monitor, the API, the notifier, the task-event log, Blueprints)
+ * comes from the catalog, by its kind, and tables from the shared definitions; nothing is listed here.
  *
  *   bus (+ archive) ← publisher ← event store (DynamoDB Stream)
  *   bus → rule per catalog entry → SQS (+ DLQ) → service function
@@ -11,7 +12,8 @@
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
-import { CATALOG } from '../services/catalog';
+import { CATALOG, type RuleTargetEntry } from '../services/catalog';
+import { assertNever } from '../services/kernel/decider';
 import { CLOUD_ENV } from '../services/cloud/env';
 import { metricsNamespace } from '../services/kernel/metric-names';
 import { GUARDRAIL_ID_ENV, GUARDRAIL_VERSION_ENV } from '../services/tasks/hydration/screening-factory';
@@ -89,26 +91,54 @@ export class PlatformStack extends Stack {
     };
     const grants = serviceGrants({ bus: this.bus.bus, eventStore: this.eventStore, tables: this.tables, blobs: this.blobs, scheduler: this.scheduler, compute: this.compute, gitToken, guardrail: config.guardrail });
 
+    // Every consumer comes from the catalog, built by its kind (services/catalog-entry.ts): every
+    // Lambda function and every EventBridge rule of the stack (infra/test/catalog.test.ts counts them).
     const services = new Construct(this, 'Services');
-    this.services = new Map(CATALOG.map((entry) => [entry.name, new Service(services, entry.name, { entry, prefix, bus: this.bus, environment, grants })]));
-    // The session monitor appends SessionEnded and writes the progress view; it is idempotent by sequence, no records needed.
-    grants.base(this.telemetry.addMonitor(environment), { idempotentByConstruction: true });
-
-    this.api = new TaskApi(this, 'TaskApi', {
-      prefix,
-      eventStore: this.eventStore,
-      tables: this.tables,
-      blobBucketName: this.blobs.bucket.bucketName,
-      admins: config.admins,
-      githubWebhookSecretArn: config.githubWebhookSecretArn,
-    });
-
-    if (config.slackWebhookSecret) {
-      this.notifications = new Notifications(this, 'Notifications', { prefix, bus: this.bus.bus, webhookUrlSecret: config.slackWebhookSecret, deadLetterQueue: this.bus.deliveryDeadLetterQueue });
-    }
-
     const blueprints = new Construct(this, 'Blueprints');
-    this.blueprints = config.blueprints.map((spec) => new Blueprint(blueprints, spec.repo.replace(/[^A-Za-z0-9-]/g, '-'), { ...spec, eventStore: this.eventStore, prefix, defaultComputeType: config.compute }));
+    const built = { services: new Map<string, Service>(), blueprints: [] as Blueprint[], api: undefined as TaskApi | undefined, taskEventLog: undefined as RuleTargetEntry | undefined };
+    for (const entry of CATALOG) {
+      switch (entry.kind) {
+        case 'queue':
+          built.services.set(entry.name, new Service(services, entry.name, { entry, prefix, bus: this.bus, environment, grants }));
+          break;
+        case 'stream':
+          this.eventStore.addPublisher(entry);
+          break;
+        case 'kinesis':
+          grants.base(this.telemetry.addMonitor(entry, environment), entry);
+          break;
+        case 'http':
+          built.api = new TaskApi(this, 'TaskApi', {
+            entry,
+            prefix,
+            eventStore: this.eventStore,
+            tables: this.tables,
+            blobBucketName: this.blobs.bucket.bucketName,
+            admins: config.admins,
+            githubWebhookSecretArn: config.githubWebhookSecretArn,
+          });
+          break;
+        case 'rule-target':
+          if (entry.requires === 'slack-webhook' && !config.slackWebhookSecret) break;
+          if (entry.target === 'api-destination') {
+            this.notifications = new Notifications(this, 'Notifications', { entry, prefix, bus: this.bus.bus, webhookUrlSecret: config.slackWebhookSecret!, deadLetterQueue: this.bus.deliveryDeadLetterQueue });
+          } else {
+            built.taskEventLog = entry; // the observability construct copies the events into its log group
+          }
+          break;
+        case 'custom-resource':
+          for (const spec of config.blueprints) {
+            built.blueprints.push(new Blueprint(blueprints, spec.repo.replace(/[^A-Za-z0-9-]/g, '-'), { ...spec, entry, eventStore: this.eventStore, prefix, defaultComputeType: config.compute }));
+          }
+          break;
+        default:
+          assertNever(entry, 'catalog entry');
+      }
+    }
+    if (!built.api || !built.taskEventLog) throw new Error('the catalog needs its http entry (the REST API) and its log-group rule target (the task-event log)');
+    this.services = built.services;
+    this.blueprints = built.blueprints;
+    this.api = built.api;
 
     this.observability = new Observability(this, 'Observability', {
       prefix,
@@ -116,6 +146,7 @@ export class PlatformStack extends Stack {
       deliveryDeadLetterQueue: this.bus.deliveryDeadLetterQueue,
       publisher: this.eventStore.publisher,
       sessionMonitor: this.telemetry.monitor,
+      taskEvents: built.taskEventLog,
       api: this.api.api,
       alarmEmail: config.alarmEmail,
     });

@@ -1,6 +1,7 @@
 /**
  * A Blueprint onboards one repository as part of the deployment: a custom resource (CDK's provider
- * framework, backed by services/repos/repo/blueprint-handler.ts) that appends RepoOnboarded on create,
+ * framework, backed by the catalog's custom-resource entry, services/repos/repo/catalog-entry.ts:
+ * services/repos/repo/blueprint-handler.ts) that appends RepoOnboarded on create,
  * RepoConfigUpdated when the config changes on update, and RepoOffboarded on delete, through the
  * repo decider's OnboardRepo / OffboardRepo commands, exactly as `bgagent repo onboard` does. So
  * onboarding is infrastructure: reviewed, versioned and rolled back with the stack.
@@ -13,6 +14,7 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
 import { acknowledge, acknowledgeWildcards, managedPolicyFinding } from '../nag';
+import type { CustomResourceEntry } from '../../services/catalog';
 import { CLOUD_ENV } from '../../services/cloud/env';
 import { repoConfigIssues, unknownConfigKeys, withDefaults, type RepoConfigInput } from '../../services/repos/repo/repo-config';
 import type { EventStore } from './event-store';
@@ -22,6 +24,8 @@ export interface BlueprintProps {
   /** `owner/name` on GitHub. */
   readonly repo: string;
   readonly config?: RepoConfigInput;
+  /** The catalog's entry of the custom resource's handler. */
+  readonly entry: CustomResourceEntry;
   readonly eventStore: EventStore;
   readonly prefix: string;
   /** The deployment's compute: the default of `config.computeType`. */
@@ -40,7 +44,7 @@ export class Blueprint extends Construct {
 
     this.resource = new CustomResource(this, 'Onboarding', {
       serviceToken: BlueprintProvider.of(this, props).provider.serviceToken,
-      resourceType: 'Custom::AbcaBlueprint',
+      resourceType: props.entry.resourceType,
       properties: { Repo: props.repo, Config: JSON.stringify(config) },
     });
   }
@@ -51,19 +55,20 @@ class BlueprintProvider extends Construct {
   readonly provider: cr.Provider;
   readonly onEvent: lambda.Function;
 
-  static of(scope: Construct, props: Pick<BlueprintProps, 'eventStore' | 'prefix'>): BlueprintProvider {
+  static of(scope: Construct, props: Pick<BlueprintProps, 'entry' | 'eventStore' | 'prefix'>): BlueprintProvider {
     const stack = Stack.of(scope);
     return (stack.node.tryFindChild('BlueprintProvider') as BlueprintProvider | undefined) ?? new BlueprintProvider(stack, 'BlueprintProvider', props);
   }
 
-  private constructor(scope: Construct, id: string, props: Pick<BlueprintProps, 'eventStore' | 'prefix'>) {
+  private constructor(scope: Construct, id: string, props: Pick<BlueprintProps, 'entry' | 'eventStore' | 'prefix'>) {
     super(scope, id);
+    const { entry } = props;
     this.onEvent = platformFunction(this, 'OnEvent', {
-      entry: 'services/repos/repo/blueprint-handler.ts',
-      serviceName: 'blueprint',
-      description: 'Blueprint custom resource: onboards, updates and offboards repositories in the event store.',
-      timeout: Duration.seconds(60),
-      memorySize: 256,
+      entry: entry.lambdaEntry,
+      serviceName: entry.name,
+      description: entry.description,
+      timeout: Duration.seconds(entry.timeoutSeconds),
+      memorySize: entry.memoryMb,
       environment: { [CLOUD_ENV.tablePrefix]: props.prefix },
     });
     props.eventStore.grantAppend(this.onEvent);

@@ -5,10 +5,11 @@
  *   recovery, deletion protection and RETAIN: it is the source of truth. Its resource policy denies
  *   UpdateItem, DeleteItem and BatchWriteItem to every principal, administrators included: an event,
  *   once written, is never changed (erasing one is a deliberate act: remove the policy first).
- * - The publisher reads the table's stream in order (one batch per shard at a time:
- *   parallelizationFactor 1), reports the first record it could not publish (ReportBatchItemFailures)
- *   so the batch resumes there, splits a failing batch in two (bisect) to isolate a bad record, and
- *   gives up after bounded retries: the batch's position goes to the dead-letter queue (an SQS
+ * - The publisher (the catalog's stream entry, services/publisher/catalog-entry.ts, added with
+ *   `addPublisher`) reads the table's stream with the entry's settings: in order (one batch per
+ *   shard at a time), reporting the first record it could not publish (ReportBatchItemFailures) so
+ *   the batch resumes there, splitting a failing batch in two (bisect) to isolate a bad record, and
+ *   giving up after bounded retries: the batch's position goes to the dead-letter queue (an SQS
  *   on-failure destination), from where `npm run republish` re-sends the range from the store —
  *   the events themselves are never lost, the table keeps them.
  * - `grantAppend` and `grantRead` are the only ways a role gets at the events: PutItem
@@ -20,14 +21,16 @@ import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
+import { DynamoEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { Construct } from 'constructs';
+import type { StreamEntry } from '../../services/catalog';
 import { CLOUD_ENV } from '../../services/cloud/env';
 import { EVENTS_TABLE, tableName } from '../../services/kernel/tables';
 import { DeadLetterQueue } from './dead-letter-queue';
 import { acknowledgeWildcards } from '../nag';
 import { tableFromDefinition } from './definition-table';
 import { platformFunction } from './platform-function';
+import { streamEventSourceProps } from './stream-event-source';
 
 /** What application roles may do to the event table. */
 export const EVENT_STORE_ACTIONS = ['dynamodb:PutItem', 'dynamodb:GetItem', 'dynamodb:Query'] as const;
@@ -37,17 +40,16 @@ export const EVENT_STORE_DENIED_ACTIONS = ['dynamodb:UpdateItem', 'dynamodb:Dele
 export interface EventStoreProps {
   readonly prefix: string;
   readonly bus: events.IEventBus;
-  /** Attempts of a failing stream batch before its position goes to the dead-letter queue. */
-  readonly publisherRetryAttempts?: number;
 }
 
 export class EventStore extends Construct {
   readonly table: dynamodb.Table;
-  readonly publisher: lambda.Function;
-  readonly publisherDeadLetterQueue: DeadLetterQueue;
+  private readonly bus: events.IEventBus;
+  private outbox?: { readonly publisher: lambda.Function; readonly deadLetterQueue: DeadLetterQueue };
 
   constructor(scope: Construct, id: string, props: EventStoreProps) {
     super(scope, id);
+    this.bus = props.bus;
     // The table's own ARN cannot appear in its resource policy (a cycle); its name is fixed, so the ARN is known.
     const tableArn = Stack.of(this).formatArn({ service: 'dynamodb', resource: 'table', resourceName: tableName(EVENTS_TABLE, props.prefix) });
     this.table = tableFromDefinition(this, EVENTS_TABLE, {
@@ -65,30 +67,37 @@ export class EventStore extends Construct {
         ],
       }),
     });
+  }
 
-    this.publisher = platformFunction(this, 'Publisher', {
-      entry: 'services/publisher/handler.ts',
-      serviceName: 'publisher',
-      description: 'Outbox: the event table stream → the bus, in order.',
-      timeout: Duration.seconds(60),
-      memorySize: 256,
-      environment: { [CLOUD_ENV.eventBusName]: props.bus.eventBusName },
+  /** The outbox publisher: the catalog's stream entry on the table's stream, with its settings. */
+  addPublisher(entry: StreamEntry): lambda.Function {
+    const publisher = platformFunction(this, 'Publisher', {
+      entry: entry.lambdaEntry,
+      serviceName: entry.name,
+      description: entry.description,
+      timeout: Duration.seconds(entry.timeoutSeconds),
+      memorySize: entry.memoryMb,
+      environment: { [CLOUD_ENV.eventBusName]: this.bus.eventBusName },
     });
-    props.bus.grantPutEventsTo(this.publisher);
-    acknowledgeWildcards(this.publisher, /^Resource::\*$/, "dynamodb:ListStreams, which Lambda's DynamoDB event source needs, has no resource-level permissions.");
-    this.publisherDeadLetterQueue = new DeadLetterQueue(this, 'PublisherDeadLetterQueue');
-    this.publisher.addEventSource(
-      new DynamoEventSource(this.table, {
-        // From the stream's start: events written before the mapping existed are published too.
-        startingPosition: lambda.StartingPosition.TRIM_HORIZON,
-        batchSize: 100,
-        parallelizationFactor: 1,
-        bisectBatchOnError: true,
-        retryAttempts: props.publisherRetryAttempts ?? 10,
-        reportBatchItemFailures: true,
-        onFailure: new SqsDlq(this.publisherDeadLetterQueue),
-      }),
-    );
+    this.bus.grantPutEventsTo(publisher);
+    acknowledgeWildcards(publisher, /^Resource::\*$/, "dynamodb:ListStreams, which Lambda's DynamoDB event source needs, has no resource-level permissions.");
+    const deadLetterQueue = new DeadLetterQueue(this, 'PublisherDeadLetterQueue');
+    publisher.addEventSource(new DynamoEventSource(this.table, streamEventSourceProps(entry.eventSource, deadLetterQueue)));
+    this.outbox = { publisher, deadLetterQueue };
+    return publisher;
+  }
+
+  get publisher(): lambda.Function {
+    return this.added().publisher;
+  }
+
+  get publisherDeadLetterQueue(): DeadLetterQueue {
+    return this.added().deadLetterQueue;
+  }
+
+  private added() {
+    if (!this.outbox) throw new Error('EventStore: addPublisher() first');
+    return this.outbox;
   }
 
   /** Read events only (the API authorizer reads API-key streams). */

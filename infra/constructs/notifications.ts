@@ -1,9 +1,10 @@
 /**
  * Slack notifications with no code (services/notifier/notifier.ts): a rule on the bus matches the
  * terminal task events and an API destination posts the message made by the rule's input
- * transformer to a Slack incoming webhook. The rule, its pattern, the input transformer, the
- * connection and the retry policy all come from `notifierSettings`, the same data the embedded
- * platform wires (local/platform/wire-notifier.ts); only the AWS resources are made here.
+ * transformer to a Slack incoming webhook. The rule's pattern, input transformer and retry policy
+ * come from the catalog's entry (services/notifier/catalog-entry.ts), the connection and the API
+ * destination from `notifierSettings`: the same data the embedded platform wires
+ * (local/platform/wire-notifier.ts); only the AWS resources are made here.
  *
  * The webhook URL is a credential: it stays in a Secrets Manager secret you create (docs/DEPLOY.md),
  * and the template holds only a dynamic reference that CloudFormation resolves at deploy time.
@@ -14,9 +15,12 @@ import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import type { RuleTargetEntry } from '../../services/catalog';
 import { notifierSettings } from '../../services/notifier/notifier';
 
 export interface NotificationsProps {
+  /** The catalog's entry of the notifier (its rule, input transformer and retry policy). */
+  readonly entry: RuleTargetEntry;
   readonly prefix: string;
   readonly bus: events.IEventBus;
   /** Name or ARN of the secret whose value is the Slack webhook URL. */
@@ -31,8 +35,8 @@ export class Notifications extends Construct {
 
   constructor(scope: Construct, id: string, props: NotificationsProps) {
     super(scope, id);
-    const settings = notifierSettings(SecretValue.secretsManager(props.webhookUrlSecret).unsafeUnwrap(), `${props.prefix}-notifier`);
-    const { connection, apiDestination, rule } = settings;
+    const { entry } = props;
+    const { connection, apiDestination } = notifierSettings(SecretValue.secretsManager(props.webhookUrlSecret).unsafeUnwrap(), `${props.prefix}-${entry.name}`);
 
     this.connection = new events.CfnConnection(this, 'Connection', {
       name: connection.Name,
@@ -55,21 +59,20 @@ export class Notifications extends Construct {
     });
     role.addToPolicy(new iam.PolicyStatement({ actions: ['events:InvokeApiDestination'], resources: [this.apiDestination.attrArn] }));
 
-    const target = settings.target(this.apiDestination.attrArn, { roleArn: role.roleArn, deadLetterArn: props.deadLetterQueue.queueArn });
     this.rule = new events.CfnRule(this, 'Rule', {
-      name: connection.Name,
-      description: rule.description,
+      name: `${props.prefix}-${entry.name}`,
+      description: entry.description,
       eventBusName: props.bus.eventBusName,
-      eventPattern: rule.pattern,
+      eventPattern: entry.pattern,
       state: 'ENABLED',
       targets: [
         {
-          id: target.Id,
-          arn: target.Arn,
-          roleArn: target.RoleArn,
-          inputTransformer: { inputPathsMap: { ...target.InputTransformer.InputPathsMap }, inputTemplate: target.InputTransformer.InputTemplate },
-          retryPolicy: { maximumRetryAttempts: target.RetryPolicy.MaximumRetryAttempts, maximumEventAgeInSeconds: target.RetryPolicy.MaximumEventAgeInSeconds },
-          deadLetterConfig: { arn: target.DeadLetterConfig!.Arn },
+          id: 'slack',
+          arn: this.apiDestination.attrArn,
+          roleArn: role.roleArn,
+          ...(entry.inputTransformer ? { inputTransformer: { inputPathsMap: { ...entry.inputTransformer.InputPathsMap }, inputTemplate: entry.inputTransformer.InputTemplate } } : {}),
+          retryPolicy: { maximumRetryAttempts: entry.retry.maximumRetryAttempts, maximumEventAgeInSeconds: entry.retry.maximumEventAgeSeconds },
+          deadLetterConfig: { arn: props.deadLetterQueue.queueArn },
         },
       ],
     });

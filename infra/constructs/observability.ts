@@ -34,6 +34,7 @@ import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { dimensionsOf, metricsNamespace, PLATFORM_METRICS, type PlatformMetric } from '../../services/kernel/metric-names';
+import type { RuleTargetEntry } from '../../services/catalog';
 import { NOTIFIED_EVENT_TYPES } from '../../services/notifier/notifier';
 import { DeadLetterQueue } from './dead-letter-queue';
 import { isPlatformFunction } from './platform-function';
@@ -66,6 +67,8 @@ export interface ObservabilityProps {
   readonly deliveryDeadLetterQueue: sqs.IQueue;
   readonly publisher: lambda.Function;
   readonly sessionMonitor: lambda.Function;
+  /** The catalog's task-event log (services/tasks/task-event-log/catalog-entry.ts): its rule's pattern and retry policy. */
+  readonly taskEvents: RuleTargetEntry;
   readonly api: apigw.RestApi;
   readonly alarmEmail?: string;
   /** Oldest unpublished event tolerated in the outbox (default 60 s). */
@@ -184,11 +187,12 @@ export class Observability extends Construct {
         }),
       ],
     });
-    const delivery = { deadLetterQueue: props.deliveryDeadLetterQueue, retryAttempts: 185, maxEventAge: Duration.hours(24) };
+    const { taskEvents } = props;
+    const delivery = { deadLetterQueue: props.deliveryDeadLetterQueue, retryAttempts: taskEvents.retry.maximumRetryAttempts, maxEventAge: Duration.seconds(taskEvents.retry.maximumEventAgeSeconds) };
     const rule = new events.Rule(this, 'TaskEventsToLogs', {
       eventBus: props.bus,
-      description: 'Copies every task event into a log group: task metrics (metric filters) and an audit trail.',
-      eventPattern: { source: ['abca.task'] },
+      description: taskEvents.description,
+      eventPattern: taskEvents.pattern as events.EventPattern,
     });
     rule.addTarget({
       bind: (r) => {

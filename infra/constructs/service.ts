@@ -1,5 +1,5 @@
 /**
- * One catalog entry (services/catalog.ts) in AWS: rule → SQS queue (+ dead-letter queue) → Lambda.
+ * One queue entry of the catalog (services/catalog.ts) in AWS: rule → SQS queue (+ dead-letter queue) → Lambda.
  *
  * - The rule on the platform's bus carries the entry's pattern verbatim (EventBridge's own JSON
  *   spelling, `detail-type`, `$or`...: CDK renders unknown keys as they are). Its target is the
@@ -21,7 +21,7 @@ import * as targets from 'aws-cdk-lib/aws-events-targets';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { Construct } from 'constructs';
-import { capabilitiesOfEntry, visibilityTimeoutSeconds, type Capability, type CatalogEntry } from '../../services/catalog';
+import { capabilitiesOfEntry, visibilityTimeoutSeconds, type Capability, type QueueEntry } from '../../services/catalog';
 import type { EventBus } from './event-bus';
 import { WorkQueue } from './dead-letter-queue';
 import { platformFunction } from './platform-function';
@@ -29,12 +29,12 @@ import { platformFunction } from './platform-function';
 /** How a service function is granted what it needs; the stack supplies one per capability. */
 export interface ServiceGrants {
   /** Every service: the event store, the views (and the idempotency records unless `idempotentByConstruction`). */
-  readonly base: (fn: lambda.IFunction, entry: Pick<CatalogEntry, 'idempotentByConstruction'>) => void;
+  readonly base: (fn: lambda.IFunction, entry: { readonly idempotentByConstruction?: boolean }) => void;
   readonly capabilities: Readonly<Record<Capability, (fn: lambda.IFunction) => void>>;
 }
 
 export interface ServiceProps {
-  readonly entry: CatalogEntry;
+  readonly entry: QueueEntry;
   readonly prefix: string;
   readonly bus: EventBus;
   /** The environment every service reads (services/cloud/deps-from-env.ts). */

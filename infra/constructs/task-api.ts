@@ -1,6 +1,7 @@
 /**
  * The REST API (API Gateway, REST) in front of one proxy-integrated function
- * (services/api/handler.ts → createApiHandler).
+ * (services/api/handler.ts → createApiHandler): the catalog's http entry
+ * (services/api/catalog-entry.ts) gives its two functions, the handler and the authorizer.
  *
  * - Methods come from the API's own route table (services/api/routes ALL_ROUTES): each route's
  *   method and path, so an unknown path never reaches the function and nothing is listed twice.
@@ -27,6 +28,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
 import { acknowledge, acknowledgeWildcards, managedPolicyFinding } from '../nag';
+import type { HttpEntry } from '../../services/catalog';
 import { CLOUD_ENV } from '../../services/cloud/env';
 import { PROGRESS_TABLES } from '../../projections/progress-view/tables';
 import { VIEW_TABLES } from '../../projections/tables';
@@ -55,6 +57,8 @@ const ACCESS_LOG_FORMAT = apigw.AccessLogFormat.custom(
 );
 
 export interface TaskApiProps {
+  /** The catalog's entry of the API: its handler's and its authorizer's entry files, timeouts and memory. */
+  readonly entry: HttpEntry;
   readonly prefix: string;
   readonly eventStore: EventStore;
   readonly tables: PlatformTables;
@@ -102,12 +106,13 @@ export class TaskApi extends Construct {
     const secretsPrefix = `${props.prefix}/api/`;
     const cognitoEnv = { [CLOUD_ENV.userPoolId]: this.userPool.userPoolId, [CLOUD_ENV.userPoolClientId]: this.userPoolClient.userPoolClientId };
 
+    const { handler, authorizer } = props.entry;
     this.handler = platformFunction(this, 'Handler', {
-      entry: 'services/api/handler.ts',
-      serviceName: 'task-api',
+      entry: handler.lambdaEntry,
+      serviceName: handler.name,
       description: 'The REST API (API Gateway proxy integration).',
-      timeout: Duration.seconds(29),
-      memorySize: 1024,
+      timeout: Duration.seconds(handler.timeoutSeconds),
+      memorySize: handler.memoryMb,
       environment: {
         [CLOUD_ENV.tablePrefix]: props.prefix,
         [CLOUD_ENV.blobBucket]: props.blobBucketName,
@@ -137,11 +142,11 @@ export class TaskApi extends Construct {
     acknowledgeWildcards(this.handler, /^Resource::.*\/index\/\*$/, "Table grants include the tables' indexes (list queries).");
 
     this.authorizerFunction = platformFunction(this, 'Authorizer', {
-      entry: 'services/api/authorizer.ts',
-      serviceName: 'task-api-authorizer',
+      entry: authorizer.lambdaEntry,
+      serviceName: authorizer.name,
       description: 'API Gateway REQUEST authorizer: API key or Cognito token → principal.',
-      timeout: Duration.seconds(10),
-      memorySize: 512,
+      timeout: Duration.seconds(authorizer.timeoutSeconds),
+      memorySize: authorizer.memoryMb,
       environment: { [CLOUD_ENV.tablePrefix]: props.prefix, ...cognitoEnv },
     });
     props.eventStore.grantRead(this.authorizerFunction);

@@ -6,27 +6,20 @@
  * - The stream is encrypted with the AWS managed key (`aws/kinesis`): producers need no KMS
  *   permission, so the agent's role stays at PutRecord(s). Provisioned with one shard by default
  *   (1 MB/s in: thousands of concurrent agents' telemetry), 24 h retention.
- * - The monitor's event source: from the stream's start, ReportBatchItemFailures (the consumer
- *   reports the first failed record of a task), bisect on error, bounded retries, then the batch's
- *   position goes to a dead-letter queue. A lost progress line costs nothing; a lost final report is
- *   covered by the watchdog (HEARTBEAT_LOST after the heartbeat limit).
+ * - The monitor is the catalog's kinesis entry (services/tasks/session-monitor/catalog-entry.ts),
+ *   added with `addMonitor`; its event source has the entry's settings (batch size and batching
+ *   window, bisect on error, bounded retries), ReportBatchItemFailures (the consumer reports the
+ *   first failed record of a task), and then the batch's position goes to a dead-letter queue.
  */
 import { Duration } from 'aws-cdk-lib';
 import * as kinesis from 'aws-cdk-lib/aws-kinesis';
-import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { KinesisEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import { KinesisEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { Construct } from 'constructs';
+import type { KinesisEntry } from '../../services/catalog';
 import { DeadLetterQueue } from './dead-letter-queue';
 import { platformFunction } from './platform-function';
-
-/**
- * The session monitor's event source on the stream. Lambda invokes the monitor once per batch: a
- * batch closes after the batching window or at `batchSize` records, so a session costs about one
- * invocation per burst of telemetry (bench/session-hour.ts counts a session-hour from these values).
- * 1 s keeps progress live in `watch`; a quiet agent is heard from once per heartbeat interval
- * (services/tasks/session/heartbeat.ts), which is what bounds the invocations.
- */
-export const SESSION_MONITOR_EVENT_SOURCE = { batchSize: 100, maxBatchingWindowSeconds: 1 } as const;
+import { streamEventSourceProps } from './stream-event-source';
 
 export interface TelemetryProps {
   readonly prefix: string;
@@ -56,27 +49,17 @@ export class Telemetry extends Construct {
     return this.sessionMonitor;
   }
 
-  /** The session monitor, with the environment every service reads (it appends SessionEnded and writes the progress view). */
-  addMonitor(environment: Readonly<Record<string, string>>): lambda.Function {
+  /** The session monitor (the catalog's kinesis entry), with the environment every service reads (it appends SessionEnded and writes the progress view). */
+  addMonitor(entry: KinesisEntry, environment: Readonly<Record<string, string>>): lambda.Function {
     const monitor = platformFunction(this, 'SessionMonitor', {
-      entry: 'services/tasks/session-monitor/handler.ts',
-      serviceName: 'session-monitor',
-      description: 'Agent telemetry → the progress view; final reports → SessionEnded.',
-      timeout: Duration.seconds(60),
-      memorySize: 512,
+      entry: entry.lambdaEntry,
+      serviceName: entry.name,
+      description: entry.description,
+      timeout: Duration.seconds(entry.timeoutSeconds),
+      memorySize: entry.memoryMb,
       environment,
     });
-    monitor.addEventSource(
-      new KinesisEventSource(this.stream, {
-        startingPosition: lambda.StartingPosition.TRIM_HORIZON,
-        batchSize: SESSION_MONITOR_EVENT_SOURCE.batchSize,
-        maxBatchingWindow: Duration.seconds(SESSION_MONITOR_EVENT_SOURCE.maxBatchingWindowSeconds),
-        bisectBatchOnError: true,
-        retryAttempts: 10,
-        reportBatchItemFailures: true,
-        onFailure: new SqsDlq(this.deadLetterQueue),
-      }),
-    );
+    monitor.addEventSource(new KinesisEventSource(this.stream, streamEventSourceProps(entry.eventSource, this.deadLetterQueue)));
     this.sessionMonitor = monitor;
     return monitor;
   }

@@ -29,8 +29,8 @@ import { startAgentCompute, type AgentCompute } from './agent-compute';
 import type { HarnessSpec } from '../../schemas/agent/contracts';
 import { ensureStream, kinesisClient, startKinesalite } from '../kinesis/kinesalite';
 import { startKinesisPoller } from '../kinesis/kinesis-poller';
-import { createTelemetryConsumer, SESSION_MONITOR_PORTS } from '../../services/tasks/session-monitor/telemetry-consumer';
-import { CATALOG, type CatalogEntry } from '../../services/catalog';
+import { CATALOG, type CatalogEntry, type KinesisEntry, type QueueEntry, type RuleTargetEntry, type StreamEntry } from '../../services/catalog';
+import { assertNever } from '../../services/kernel/decider';
 import { PORT_NAMES, type Ports } from '../../services/ports/ports';
 import { portsFor, type PortFactories } from '../../services/ports/registry';
 import { DynamoDbEventStore } from '../../services/kernel/dynamodb-event-store';
@@ -38,7 +38,6 @@ import { EventBridgeEventBus } from '../../services/kernel/eventbridge-event-bus
 import type { EventBus } from '../../services/kernel/event-bus';
 import { createLogger } from '../../services/kernel/logger';
 import { CHECKPOINTS_TABLE, EVENTS_TABLE, tableName } from '../../services/kernel/tables';
-import { createPublisher } from '../../services/publisher/publisher';
 import { ALL_TABLES } from '../../services/tables';
 import { LocalBlobStore } from '../../services/adapters/blob-store/local-blob-store';
 import { TestCompute, type TestComputeOptions } from '../../services/adapters/compute/test-compute';
@@ -209,9 +208,35 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
     const reportLogger = createLogger('session-monitor');
     compute.setReportSink((report) => recordSessionReport(ports, report, { logger: reportLogger }));
 
-    // Choreography: catalog → rules → queues → consumers, then the outbox publisher.
+    // Choreography: the catalog, by kind (services/catalog-entry.ts). The queue entries become
+    // rules → queues → consumers, then the notifier's rule, the outbox publisher on the events
+    // table's stream and the session monitor on the telemetry stream start.
+    const wiring = { queues: [] as QueueEntry[], notifier: undefined as RuleTargetEntry | undefined, publisher: undefined as StreamEntry | undefined, monitor: undefined as KinesisEntry | undefined };
+    for (const entry of options.catalog ?? CATALOG) {
+      switch (entry.kind) {
+        case 'queue':
+          wiring.queues.push(entry);
+          break;
+        case 'stream':
+          wiring.publisher = entry;
+          break;
+        case 'kinesis':
+          wiring.monitor = entry;
+          break;
+        case 'rule-target':
+          // The notifier when a webhook URL is given; the task-event log is the CDK app's only (cloudOnly).
+          if (entry.target === 'api-destination' && options.slackWebhookUrl) wiring.notifier = entry;
+          break;
+        case 'custom-resource': // CloudFormation's (Blueprints); on one machine `bgagent repo onboard` does the same
+        case 'http': // the API's front door is started beside the platform (local/api, by local/start and the tests)
+          break;
+        default:
+          assertNever(entry, 'catalog entry');
+      }
+    }
+    if (!wiring.publisher || !wiring.monitor) throw new Error('the catalog needs its stream entry (the outbox publisher) and its kinesis entry (the session monitor)');
     await wireCatalog({
-      catalog: options.catalog ?? CATALOG,
+      catalog: wiring.queues,
       eventBridge,
       client: ebClient,
       busName,
@@ -219,34 +244,38 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
       schedules: options.schedules,
       visibilityTimeoutMs: options.visibilityTimeoutMs,
     });
-    if (options.slackWebhookUrl) await wireNotifier(ebClient, busName, options.slackWebhookUrl, eventBridge.queueArn('abca-notifier-dlq'));
-    const publish = createPublisher({ bus, logger: createLogger('publisher') });
+    if (wiring.notifier) await wireNotifier(ebClient, busName, wiring.notifier, options.slackWebhookUrl!, eventBridge.queueArn(`abca-${wiring.notifier.name}-dlq`));
+    const publisherEntry = wiring.publisher;
+    const publish = publisherEntry.create(portsFor(publisherEntry.ports, registry));
     let published = 0;
     let publisherInvocations = 0;
     const publisher: StreamPoller = await startDynamoStreamPoller({
-      name: 'publisher',
+      name: publisherEntry.name,
       dynamo,
       streams,
       tableName: tableName(EVENTS_TABLE, prefix),
+      batchSize: publisherEntry.eventSource.batchSize,
       handler: async (event) => {
         publisherInvocations++;
         published += event.Records.length;
         return publish(event);
       },
       checkpoints: new DynamoDbCheckpointStore(dynamo, tableName(CHECKPOINTS_TABLE, prefix)),
-      log: (message, fields) => log(`[publisher] ${message}`, fields),
+      log: (message, fields) => log(`[${publisherEntry.name}] ${message}`, fields),
     });
     stops.push(() => publisher.stop());
     // Appends made in this process wake the publisher at once (others are found by its idle reads).
     stops.push(onTableWrites(dynamo, tableName(EVENTS_TABLE, prefix), () => publisher.wake()));
     // The session monitor: Lambda's Kinesis event source, played by a poller with durable checkpoints.
+    const monitorEntry = wiring.monitor;
     const monitor = await startKinesisPoller({
-      name: 'session-monitor',
+      name: monitorEntry.name,
       client: kinesisApi,
       streamName: TELEMETRY_STREAM,
-      handler: createTelemetryConsumer(portsFor(SESSION_MONITOR_PORTS, registry)),
+      batchSize: monitorEntry.eventSource.batchSize,
+      handler: monitorEntry.create(portsFor(monitorEntry.ports, registry)),
       checkpoints: new DynamoDbCheckpointStore(dynamo, tableName(CHECKPOINTS_TABLE, prefix)),
-      log: (message, fields) => log(`[session-monitor] ${message}`, fields),
+      log: (message, fields) => log(`[${monitorEntry.name}] ${message}`, fields),
     });
     stops.push(() => monitor.stop());
     agents?.watchReports(() => monitor.caughtUp());

@@ -1,21 +1,22 @@
 /**
- * Turns the service catalog into rules, targets and queue consumers on the local EventBridge —
+ * Turns the catalog's queue entries (its services and projections) into rules, targets and queue
+ * consumers on the local EventBridge —
  * through the EventBridge API, as a deployer's tooling would, so the embedded platform exercises
  * the same patterns the CDK app deploys. Per entry: rule `abca-<name>` (the catalog's pattern) →
  * queue `abca-<name>` (dead-letter queue `abca-<name>-dlq`) → the service's SQS consumer.
  */
 import { PutRuleCommand, PutTargetsCommand, type EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import { entryConsumer, visibilityTimeoutSeconds, type CatalogEntry } from '../../services/catalog-entry';
+import { entryConsumer, visibilityTimeoutSeconds, type QueueEntry } from '../../services/catalog-entry';
 import type { PortFactories } from '../../services/ports/registry';
 import type { LocalEventBridge } from '../eventbridge/server';
 
 /** Concurrent batches per service queue on one machine (Lambda would scale further). */
 export const DEFAULT_CONSUMER_CONCURRENCY = 10;
 
-export const resourceName = (entry: Pick<CatalogEntry, 'name'>) => `abca-${entry.name}`;
+export const resourceName = (entry: Pick<QueueEntry, 'name'>) => `abca-${entry.name}`;
 
 export async function wireCatalog(options: {
-  readonly catalog: readonly CatalogEntry[];
+  readonly catalog: readonly QueueEntry[];
   readonly eventBridge: LocalEventBridge;
   readonly client: EventBridgeClient;
   readonly busName: string;

@@ -4,9 +4,11 @@ import { CONCURRENCY_VIEW_PORTS, createConcurrencyViewProjector } from './servic
 
 export const concurrencyViewEntry = defineEntry({
   ...ENTRY_DEFAULTS,
+  kind: 'queue',
   name: 'concurrency-view',
   description: 'Projection: active and queued tasks per user.',
   pattern: { source: ['abca.user'] },
+  emits: [],
   ports: CONCURRENCY_VIEW_PORTS,
   create: (ports) => createConcurrencyViewProjector(ports),
   lambdaEntry: 'projections/concurrency-view/handler.ts',

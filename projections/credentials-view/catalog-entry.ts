@@ -4,9 +4,11 @@ import { createCredentialsViewProjector, CREDENTIALS_VIEW_PORTS } from './servic
 
 export const credentialsViewEntry = defineEntry({
   ...ENTRY_DEFAULTS,
+  kind: 'queue',
   name: 'credentials-view',
   description: "Projection: each user's API keys and webhooks (GET /v1/api-keys, GET /v1/webhooks).",
   pattern: { source: ['abca.api-key', 'abca.webhook'] },
+  emits: [],
   ports: CREDENTIALS_VIEW_PORTS,
   create: (ports) => createCredentialsViewProjector(ports),
   lambdaEntry: 'projections/credentials-view/handler.ts',

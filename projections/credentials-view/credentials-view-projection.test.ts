@@ -1,5 +1,5 @@
 import { matchesPattern } from '../../local/eventbridge/pattern';
-import { catalogEntry } from '../../services/catalog';
+import { serviceEntry } from '../../services/catalog';
 import { apiKeyDecider, type ApiKeyCommand } from '../../services/credentials/api-key-decider';
 import { webhookDecider, type WebhookCommand } from '../../services/credentials/webhook-decider';
 import type { EventEnvelope, StreamRef } from '../../services/kernel/envelope';
@@ -64,7 +64,7 @@ test('each projection folds its own stream type and event types', () => {
 });
 
 test('the catalog entry receives the ApiKey and Webhook events as the bus carries them (source from the stream type)', () => {
-  const entry = catalogEntry('credentials-view');
+  const entry = serviceEntry('credentials-view');
   expect(entry.idempotentByConstruction).toBe(true);
   const onBus = (e: EventEnvelope) => ({ source: e.source, 'detail-type': e.type, detail: e });
   for (const e of [...keyHistory([createKey, revokeKey]), ...hookHistory([createHook, revokeHook])]) {

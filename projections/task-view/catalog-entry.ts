@@ -4,9 +4,11 @@ import { createTaskViewProjector, TASK_VIEW_PORTS } from './service';
 
 export const taskViewEntry = defineEntry({
   ...ENTRY_DEFAULTS,
+  kind: 'queue',
   name: 'task-view',
   description: 'Projection: the task view (GET /tasks, GET /tasks/{id}).',
   pattern: { source: ['abca.task'] },
+  emits: [],
   ports: TASK_VIEW_PORTS,
   create: (ports) => createTaskViewProjector(ports),
   lambdaEntry: 'projections/task-view/handler.ts',

@@ -5,7 +5,7 @@
  * with every other one in one error.
  */
 import path from 'node:path';
-import { CATALOG } from '../catalog';
+import { QUEUE_ENTRIES } from '../catalog';
 import { CLOUD_ENV, MissingEnvironmentError } from './env';
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -81,7 +81,7 @@ test('the session service names every variable it lacks, the compute\'s included
   );
 });
 
-describe.each(CATALOG.map((entry) => [entry.name, entry] as const))('%s', (_name, entry) => {
+describe.each(QUEUE_ENTRIES.map((entry) => [entry.name, entry] as const))('%s', (_name, entry) => {
   test('starts with exactly the variables its ports name, and needs the compute\'s only with the compute port', () => {
     const needed = missingAtStart(entry.lambdaEntry);
     expect(needed.some((v) => COMPUTE_VARIABLES.includes(v))).toBe(entry.ports.includes('compute' as never));

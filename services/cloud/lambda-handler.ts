@@ -14,7 +14,7 @@
  * is named in one error. Each invocation is traced (X-Ray in Lambda) and ends by flushing the
  * metrics the service recorded (./instrument.ts).
  */
-import { entryConsumer, type CatalogEntry } from '../catalog-entry';
+import { entryConsumer, type QueueEntry } from '../catalog-entry';
 import type { SqsBatchHandler } from '../kernel/consumer';
 import type { PortName } from '../ports/ports';
 import { cloudRegistry, type CloudOverrides, type CloudPortFactories } from './cloud-ports';
@@ -22,7 +22,7 @@ import type { Env } from './env';
 import { instrumented } from './instrument';
 
 export function lambdaHandler<P extends PortName>(
-  entry: CatalogEntry<P>,
+  entry: QueueEntry<P>,
   factories: CloudPortFactories<NoInfer<P>> & Partial<CloudPortFactories<'idempotencyFor'>>,
   env: Env = process.env,
   overrides: CloudOverrides = {},

@@ -102,4 +102,5 @@ export const apiKeyDecider: Decider<ApiKeyCommand, ApiKeyState, ApiKeyEventType>
   initialState: initialApiKeyState,
   evolve: evolveApiKey,
   decide: decideApiKey,
+  commandEvents: { CreateApiKey: ['ApiKeyCreated'], RevokeApiKey: ['ApiKeyRevoked'] },
 };

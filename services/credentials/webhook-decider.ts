@@ -101,4 +101,5 @@ export const webhookDecider: Decider<WebhookCommand, WebhookState, WebhookEventT
   initialState: initialWebhookState,
   evolve: evolveWebhook,
   decide: decideWebhook,
+  commandEvents: { CreateWebhook: ['WebhookCreated'], RevokeWebhook: ['WebhookRevoked'] },
 };

@@ -9,7 +9,20 @@ export interface Decider<Command, State, E extends EventType> {
   readonly initialState: () => State;
   readonly evolve: (state: State, event: FoldableEvent<E>) => State;
   readonly decide: (command: Command, state: State) => DomainEvent<E>[];
+  /** What each command can emit (see CommandEvents). */
+  readonly commandEvents?: CommandEvents<Command, E>;
 }
+
+/** The `type` of each command of a command union. */
+export type CommandTypeOf<Command> = Command extends { readonly type: infer T extends string } ? T : never;
+
+/**
+ * A decider's command → event table: the event types `decide` may return for each command type.
+ * The decider tests check that `decide` keeps to it (services/kernel/testing/given-when-then.ts and
+ * the property tests), and the catalog's emit check maps the commands each consumer issues
+ * through it (test/architecture/catalog-emits.test.ts).
+ */
+export type CommandEvents<Command, E extends EventType> = { readonly [K in CommandTypeOf<Command>]: readonly E[] };
 
 export function fold<State, E extends EventType>(
   decider: Pick<Decider<unknown, State, E>, 'initialState' | 'evolve'>,

@@ -72,6 +72,9 @@ export const NOTIFIER_RULE: NotifierRule = {
   },
 };
 
+/** The rule target's retry policy: Slack is retried for an hour, then the message goes to the dead-letter queue. */
+export const NOTIFIER_RETRY = { maximumRetryAttempts: 10, maximumEventAgeSeconds: 3600 } as const;
+
 /** CreateConnection input (EventBridge wants an authorization; a Slack webhook ignores the header). */
 export interface NotifierConnectionSettings {
   readonly Name: string;
@@ -150,7 +153,7 @@ export function notifierSettings(endpoint: string, name = 'abca-notifier'): Noti
         Arn: apiDestinationArn,
         ...(options.roleArn ? { RoleArn: options.roleArn } : {}),
         InputTransformer: NOTIFIER_RULE.inputTransformer,
-        RetryPolicy: { MaximumRetryAttempts: 10, MaximumEventAgeInSeconds: 3600 },
+        RetryPolicy: { MaximumRetryAttempts: NOTIFIER_RETRY.maximumRetryAttempts, MaximumEventAgeInSeconds: NOTIFIER_RETRY.maximumEventAgeSeconds },
         ...(options.deadLetterArn ? { DeadLetterConfig: { Arn: options.deadLetterArn } } : {}),
       };
     },

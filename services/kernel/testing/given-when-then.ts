@@ -8,7 +8,9 @@
  *
  * Given events are `{type, data}`; each gets `occurredAt` (one second apart from GIVEN_EPOCH, unless
  * given) and a 1-based `sequence`. Every given event and every event the decider produces is
- * validated against its JSON Schema, so a test also proves the events are storable.
+ * validated against its JSON Schema, so a test also proves the events are storable, and checked
+ * against the decider's command → event table (`commandEvents`), so the table the catalog's emit
+ * check relies on is proven by every decider test.
  *
  * Nothing runs until `then*` / `events()` is called. The outcome object has a `then` method, so do
  * not `await` it or return it from a test function (finish with `.then(...)`, `.thenNothing()`, ...).
@@ -39,6 +41,15 @@ export function toFoldable<E extends EventType>(events: readonly GivenEvent<E>[]
   );
 }
 
+/** Fails when `decide` returned an event that the decider's command → event table does not list for the command. */
+export function expectListedEvents<Command, E extends EventType>(decider: Pick<Decider<Command, unknown, E>, 'commandEvents'>, command: Command, produced: readonly DomainEvent<E>[]): void {
+  const table = decider.commandEvents as Readonly<Record<string, readonly string[]>> | undefined;
+  if (!table) return;
+  const type = (command as { readonly type: string }).type;
+  const unlisted = produced.filter((e) => !(table[type] ?? []).includes(e.type)).map((e) => e.type);
+  if (unlisted.length > 0) throw new Error(`${type} produced ${unlisted.join(', ')}, which the decider's commandEvents table does not list for ${type} (it lists ${(table[type] ?? []).join(', ') || 'nothing'})`);
+}
+
 export interface Outcome<E extends EventType> {
   /** The decider produced exactly these events (compared with toEqual), each valid against its schema. */
   then(expected: readonly DomainEvent<E>[]): DomainEvent<E>[];
@@ -67,6 +78,7 @@ export function deciderSpec<Command, State, E extends EventType>(decider: Decide
         const run = (): DomainEvent<E>[] => {
           const produced = decider.decide(command, state());
           for (const e of produced) validateEventData(e.type, e.data);
+          expectListedEvents(decider, command, produced);
           return produced;
         };
         return {
@@ -84,6 +96,7 @@ export function deciderSpec<Command, State, E extends EventType>(decider: Decide
               thrown = err;
             }
             if (thrown === undefined) {
+              expectListedEvents(decider, command, produced!);
               throw new Error(`expected DomainError ${code}, but the decider produced ${JSON.stringify(produced)}`);
             }
             expect(thrown).toBeInstanceOf(DomainError);

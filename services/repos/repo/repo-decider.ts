@@ -6,7 +6,7 @@
 import type { RepoConfigUpdated } from '../../../schemas/generated/events/RepoConfigUpdated.v1';
 import type { RepoOffboarded } from '../../../schemas/generated/events/RepoOffboarded.v1';
 import type { RepoOnboarded } from '../../../schemas/generated/events/RepoOnboarded.v1';
-import { assertNever, type Decider } from '../../kernel/decider';
+import { assertNever, type CommandEvents, type Decider } from '../../kernel/decider';
 import type { DomainEvent, FoldableEvent } from '../../kernel/envelope';
 import { DomainError } from '../../kernel/errors';
 import {
@@ -140,8 +140,16 @@ export function decideRepo(command: RepoCommand, state: RepoState): RepoEvent[] 
   }
 }
 
+/** What each Repo command can emit (the decider tests check that decide keeps to it). */
+export const REPO_COMMAND_EVENTS = {
+  OnboardRepo: ['RepoOnboarded', 'RepoConfigUpdated'],
+  UpdateRepoConfig: ['RepoConfigUpdated'],
+  OffboardRepo: ['RepoOffboarded'],
+} as const satisfies CommandEvents<RepoCommand, RepoEventType>;
+
 export const repoDecider: Decider<RepoCommand, RepoState, RepoEventType> = {
   initialState: initialRepoState,
   evolve: evolveRepo,
   decide: decideRepo,
+  commandEvents: REPO_COMMAND_EVENTS,
 };

@@ -4,9 +4,11 @@ import { CANCELLATION_EVENT_TYPES, CANCELLATION_PORTS, createCancellationService
 
 export const cancellationEntry = defineEntry({
   ...ENTRY_DEFAULTS,
+  kind: 'queue',
   name: 'cancellation',
   description: 'Stops a running session → TaskCancelled.',
   pattern: taskEvents(...CANCELLATION_EVENT_TYPES),
+  emits: ['TaskCancelled'],
   ports: CANCELLATION_PORTS,
   create: createCancellationService,
   lambdaEntry: 'services/tasks/cancellation/handler.ts',

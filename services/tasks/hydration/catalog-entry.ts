@@ -4,9 +4,11 @@ import { createHydrationService, HYDRATION_EVENT_TYPES, HYDRATION_PORTS } from '
 
 export const hydrationEntry = defineEntry({
   ...ENTRY_DEFAULTS,
+  kind: 'queue',
   name: 'hydration',
   description: 'Assembles the prompt (task, issue, comments, memory) within its token budget → ContextHydrated.',
   pattern: taskEvents(...HYDRATION_EVENT_TYPES),
+  emits: ['ContextHydrated', 'HydrationFailed', 'TaskFailed'],
   ports: HYDRATION_PORTS,
   create: createHydrationService,
   lambdaEntry: 'services/tasks/hydration/handler.ts',

@@ -4,9 +4,11 @@ import { createNudgeDeliveryService, NUDGE_DELIVERY_EVENT_TYPES, NUDGE_DELIVERY_
 
 export const nudgeDeliveryEntry = defineEntry({
   ...ENTRY_DEFAULTS,
+  kind: 'queue',
   name: 'nudge-delivery',
   description: "Writes each nudge to its task's inbox in the blob store, where the running agent reads it between turns.",
   pattern: taskEvents(...NUDGE_DELIVERY_EVENT_TYPES),
+  emits: [],
   ports: NUDGE_DELIVERY_PORTS,
   create: createNudgeDeliveryService,
   lambdaEntry: 'services/tasks/nudge-delivery/handler.ts',

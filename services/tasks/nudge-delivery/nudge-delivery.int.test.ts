@@ -6,7 +6,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { FileNudgeInbox } from '../../../agent/adapters/file-nudge-inbox';
 import { createHarness, type Harness } from '../../adapters/testing/lifecycle-harness';
-import { catalogEntry } from '../../catalog';
+import { serviceEntry } from '../../catalog';
 import { handleCommand } from '../../kernel/command-handler';
 import type { EventEnvelope } from '../../kernel/envelope';
 import { sessionIdFor } from '../session/start-session';
@@ -87,7 +87,7 @@ test('a repeated nudge id records nothing and writes nothing more; other events 
 });
 
 test('the catalog routes NudgeReceived of abca.task to it, with no idempotency records (idempotent by construction)', () => {
-  const entry = catalogEntry('nudge-delivery');
+  const entry = serviceEntry('nudge-delivery');
   expect(entry.pattern).toEqual({ source: ['abca.task'], 'detail-type': ['NudgeReceived'] });
   expect(entry.idempotentByConstruction).toBe(true);
   expect(entry.create).toBe(createNudgeDeliveryService);

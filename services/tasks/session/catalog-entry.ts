@@ -4,9 +4,11 @@ import { createSessionService, SESSION_EVENT_TYPES, SESSION_PORTS } from './serv
 
 export const sessionEntry = defineEntry({
   ...ENTRY_DEFAULTS,
+  kind: 'queue',
   name: 'session',
   description: "Starts the agent session on the repo's compute → SessionStarted; schedules the deadline.",
   pattern: taskEvents(...SESSION_EVENT_TYPES),
+  emits: ['SessionStarted', 'TaskFailed'],
   ports: SESSION_PORTS,
   create: createSessionService,
   lambdaEntry: 'services/tasks/session/handler.ts',

@@ -1,11 +1,13 @@
 /**
  * Property: whatever commands arrive, in whatever order (valid or not, repeated or not), the events
  * the Task decider produces only move the task along the allowed lifecycle graph, never out of a
- * terminal state, always fit their schemas, a command applied twice has no second effect, and the
- * task view (folded from the same events) always shows the aggregate's status.
+ * terminal state, always fit their schemas, are those the command's row of TASK_COMMAND_EVENTS lists,
+ * a command applied twice has no second effect, and the task view (folded from the same events)
+ * always shows the aggregate's status.
  */
 import fc from 'fast-check';
 import { isDomainError } from '../../kernel/errors';
+import { expectListedEvents } from '../../kernel/testing/given-when-then';
 import type { EventEnvelope, FoldableEvent } from '../../kernel/envelope';
 import type { TaskView } from '../../../projections/task-view/task-view';
 import { evolveTaskView } from '../../../projections/task-view/task-view-projection';
@@ -163,6 +165,7 @@ describe('Task decider properties', () => {
           const c = s.kind === 'any' ? s.command : progress(state, s.pick);
           const before = state.status;
           const events = tryDecide(c, state);
+          expectListedEvents(taskDecider, c, events);
           if (before !== null && isTerminal(before) && events.length > 0) throw new Error(`${c.type} left ${before}: ${JSON.stringify(events)}`);
           for (const e of events) {
             validateEventData(e.type, e.data);

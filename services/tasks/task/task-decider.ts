@@ -14,7 +14,7 @@
  */
 import type { TaskFailed } from '../../../schemas/generated/events/TaskFailed.v1';
 import type { TaskSubmitted } from '../../../schemas/generated/events/TaskSubmitted.v1';
-import { assertNever, type Decider } from '../../kernel/decider';
+import { assertNever, type CommandEvents, type Decider } from '../../kernel/decider';
 import { DomainError } from '../../kernel/errors';
 import { EventValidationError, validateEventData } from '../../kernel/validation';
 import { stripInvisible } from '../hydration/sanitize';
@@ -398,8 +398,26 @@ function nudge(c: Nudge, task: Task): TaskEvent[] {
   return [{ type: 'NudgeReceived', data: { nudgeId: c.nudgeId, message, nudgedBy: c.nudgedBy, sessionId: task.session?.sessionId ?? null } }];
 }
 
+/** What each Task command can emit (the decider tests check that decide keeps to it). */
+export const TASK_COMMAND_EVENTS = {
+  SubmitTask: ['TaskSubmitted'],
+  QueueTask: ['TaskQueued'],
+  AdmitTask: ['TaskAdmitted'],
+  RecordHydration: ['ContextHydrated'],
+  FailHydration: ['HydrationFailed', 'TaskFailed'],
+  StartSession: ['SessionStarted'],
+  EndSession: ['SessionEnded'],
+  FinalizeTask: ['TaskCompleted', 'TaskFailed', 'TaskCancelled'],
+  RequestCancellation: ['TaskCancellationRequested', 'TaskCancelled'],
+  ConfirmCancellation: ['TaskCancelled'],
+  TimeOut: ['TaskTimedOut'],
+  FailTask: ['TaskFailed'],
+  Nudge: ['NudgeReceived'],
+} as const satisfies CommandEvents<TaskCommand, TaskEventType>;
+
 export const taskDecider: Decider<TaskCommand, TaskState, TaskEventType> = {
   initialState: initialTaskState,
   evolve: evolveTask,
   decide: decideTask,
+  commandEvents: TASK_COMMAND_EVENTS,
 };

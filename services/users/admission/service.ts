@@ -4,7 +4,7 @@ import type { PortsOf } from '../../ports/ports';
 import { TERMINAL_EVENT_STATUS } from '../../tasks/task/task-state';
 import { releaseSlot, requestAdmission } from './admission';
 
-export const ADMISSION_EVENT_TYPES = ['TaskSubmitted', ...(Object.keys(TERMINAL_EVENT_STATUS) as (keyof typeof TERMINAL_EVENT_STATUS)[])];
+export const ADMISSION_EVENT_TYPES = ['TaskSubmitted' as const, ...(Object.keys(TERMINAL_EVENT_STATUS) as (keyof typeof TERMINAL_EVENT_STATUS)[])];
 
 export const ADMISSION_PORTS = ['store', 'now', 'admission'] as const;
 export type AdmissionPorts = PortsOf<typeof ADMISSION_PORTS>;

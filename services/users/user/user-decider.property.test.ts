@@ -1,11 +1,13 @@
 /**
  * Property: whatever admission commands arrive, in whatever order (repeated, for unknown tasks, ...),
  * the folded User state never has more active tasks than the cap, no task is in two places, the
- * queue is served strictly in enqueue order, and nobody waits while a slot is free.
+ * queue is served strictly in enqueue order, nobody waits while a slot is free, and each command
+ * produces only what its row of USER_COMMAND_EVENTS lists.
  */
 import fc from 'fast-check';
 import type { FoldableEvent } from '../../kernel/envelope';
 import { isDomainError } from '../../kernel/errors';
+import { expectListedEvents } from '../../kernel/testing/given-when-then';
 import { validateEventData } from '../../kernel/validation';
 import type { UserCommand } from './user-commands';
 import { userDecider } from './user-decider';
@@ -75,6 +77,7 @@ describe('User decider properties', () => {
           const now = new Date(BASE + i * HOUR).toISOString();
           const command = toCommand(s, cap, now);
           const events = tryDecide(command, state);
+          expectListedEvents(userDecider, command, events);
           for (const e of events) {
             validateEventData(e.type, e.data);
             if (e.type === 'TaskEnqueued') {

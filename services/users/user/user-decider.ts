@@ -7,7 +7,7 @@
  * Queued tasks get a slot only from the head of the queue, so tasks are admitted in the order they
  * were enqueued; a new request never overtakes a waiting task.
  */
-import { assertNever, type Decider } from '../../kernel/decider';
+import { assertNever, type CommandEvents, type Decider } from '../../kernel/decider';
 import type { FoldableEvent } from '../../kernel/envelope';
 import { DomainError } from '../../kernel/errors';
 import type { AdmitTask, FailTask, QueueTask } from '../../tasks/task/task-commands';
@@ -104,10 +104,18 @@ export function decideUser(command: UserCommand, state: UserState): UserEvent[] 
   }
 }
 
+/** What each User command can emit (the decider tests check that decide keeps to it). */
+export const USER_COMMAND_EVENTS = {
+  RequestAdmission: ['SlotAcquired', 'TaskEnqueued'],
+  ReleaseSlot: ['SlotReleased', 'TaskDequeued', 'SlotAcquired'],
+  ExpireQueue: ['TaskDequeued'],
+} as const satisfies CommandEvents<UserCommand, UserEventType>;
+
 export const userDecider: Decider<UserCommand, UserState, UserEventType> = {
   initialState: initialUserState,
   evolve: evolveUser,
   decide: decideUser,
+  commandEvents: USER_COMMAND_EVENTS,
 };
 
 // ── for the admission service ───────────────────────────────────────────────────────────────────
