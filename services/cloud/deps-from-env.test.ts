@@ -74,7 +74,7 @@ test('the smaller builders name only what they need', () => {
   expect(missingOf(() => storeFromEnv({}, 'the Blueprint custom resource'))).toEqual(['ABCA_TABLE_PREFIX']);
 });
 
-test('the API names its variables (and reads its two secrets only once they are all there)', async () => {
+test('the API names its variables (and reads no secret to start: its secrets are read on use)', async () => {
   const secrets = jest.fn(async () => 'k'.repeat(48));
   await expect(apiDepsFromEnv({}, { secrets })).rejects.toMatchObject({
     missing: ['ABCA_TABLE_PREFIX', 'ABCA_BLOB_BUCKET', 'ABCA_SECRETS_PREFIX', 'ABCA_PAGE_TOKEN_SECRET_ARN', 'ABCA_USER_POOL_ID', 'ABCA_USER_POOL_CLIENT_ID'],
