@@ -30,7 +30,7 @@ export interface SecretReadOptions {
 export type SecretReader = (secretArn: string, options?: SecretReadOptions) => Promise<string>;
 
 export const DEFAULT_SECRET_MAX_AGE_SECONDS = 300;
-export const DEFAULT_MIN_FORCE_INTERVAL_SECONDS = 30;
+const DEFAULT_MIN_FORCE_INTERVAL_SECONDS = 30;
 /** Powertools' variable for the max age of cached parameters and secrets, in seconds. */
 export const SECRET_MAX_AGE_ENV = 'POWERTOOLS_PARAMETERS_MAX_AGE';
 
