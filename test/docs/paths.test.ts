@@ -7,11 +7,12 @@
  *   - nothing in the repository points at the design notes outside it (the sibling `shared` folder,
  *     or their numbered sections): the README, the docs and the comments reference only files here;
  *   - the task status diagram of docs/ARCHITECTURE.md is the transition table the code folds with,
- *     and the document names every event type.
+ *     and the document names every event type and every consumer of the catalog, with its kind.
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { EVENT_SCHEMAS } from '../../schemas/generated/registry';
+import { CATALOG } from '../../services/catalog';
 import { STATUS_AFTER_EVENT, TASK_STATUSES } from '../../services/tasks/task/task-state';
 import { headingSlug } from '../../scripts/api-docs';
 
@@ -176,5 +177,11 @@ describe('docs/ARCHITECTURE.md', () => {
   it('names every event type', () => {
     const missing = Object.keys(EVENT_SCHEMAS).filter((type) => !new RegExp(`\\b${type}\\b`).test(text));
     expect(missing).toEqual([]);
+  });
+
+  it('lists every consumer of the catalog, with its kind', () => {
+    const rows = proseLines(text).map(({ line }) => line.split('|').map((c) => c.trim()));
+    const missing = CATALOG.filter((entry) => !rows.some((cells) => cells[1]?.split(/,\s*/).includes(entry.name) && cells[2] === entry.kind));
+    expect(missing.map((e) => `${e.name} (${e.kind})`)).toEqual([]);
   });
 });
