@@ -68,6 +68,7 @@ Model (the agent's harness; without one, agents replay recorded trajectories):
 Other:
   BGAGENT_CONFIG_DIR           where the CLI config is written (default ~/.bgagent)
   POWERTOOLS_LOG_LEVEL         level of the service logs in <data-dir>/logs/platform.log (default INFO)
+  POWERTOOLS_METRICS_DISABLED  false: also write the platform's metrics (CloudWatch EMF lines) there (default: off)
 
 The repository demo/hello is always served by the replay harness (npm run demo).`;
 
