@@ -3,7 +3,7 @@
  * fresh table prefix, submit tasks, and wait for views.
  */
 import { startPlatform, type Platform, type PlatformOptions } from '../../local/platform/platform';
-import { CATALOG } from '../../services/catalog';
+import { QUEUE_ENTRIES } from '../../services/catalog';
 import { onboardRepo } from '../../services/repos/repo/onboard-repo';
 import { submitTask, type SubmitTaskInput } from '../../services/tasks/task/submit-task';
 import { uniquePrefix, testEndpoint } from './dynamo';
@@ -49,7 +49,7 @@ export async function describeProgress(platform: Platform, taskIds: readonly str
     const types = (await platform.store.readStream({ type: 'Task', id })).map((e) => e.type);
     if (!['TaskCompleted', 'TaskFailed', 'TaskCancelled', 'TaskTimedOut'].includes(types.at(-1) ?? '')) lines.push(`${id}: ${types.join(' → ')}`);
   }
-  for (const { name } of CATALOG) {
+  for (const { name } of QUEUE_ENTRIES) {
     const [queued, dead] = await Promise.all([platform.eventBridge.peekQueue(`abca-${name}`), platform.eventBridge.peekQueue(`abca-${name}-dlq`)]);
     if (queued.length || dead.length) lines.push(`queue abca-${name}: ${queued.length} waiting, ${dead.length} dead-lettered`);
   }
