@@ -14,7 +14,8 @@ const PACKAGES_OF: Record<Capability, readonly string[]> = {
   bus: ['@aws-sdk/client-eventbridge'],
   compute: ['@aws-sdk/client-ecs', '@aws-sdk/client-bedrock-agentcore'],
   scheduler: ['@aws-sdk/client-scheduler'],
-  git: ['@aws-sdk/client-secrets-manager', '@octokit/rest'],
+  // The token is read through Powertools Parameters (services/cloud/ports/secrets.ts): only git's functions hold it.
+  git: ['@aws-sdk/client-secrets-manager', '@aws-lambda-powertools/parameters', '@octokit/rest'],
   blobs: ['@aws-sdk/client-s3'],
   memory: [],
   screening: ['@aws-sdk/client-bedrock-runtime'],
@@ -78,5 +79,9 @@ describe.each(QUEUE_ENTRIES.map((entry) => [entry.name, entry] as const))('%s', 
     for (const [capability, module] of Object.entries(MODULE_OF) as Array<[Capability, string]>) {
       expect([capability, bundleOf(entry).inputs.includes(module)]).toEqual([capability, capabilities.has(capability)]);
     }
+  });
+
+  test('its bundle holds Powertools Tracer (every handler is traced: services/cloud/instrument.ts)', () => {
+    expect(packagesOf(bundleOf(entry)).has('@aws-lambda-powertools/tracer')).toBe(true);
   });
 });
