@@ -23,12 +23,6 @@ const TOP_LEVEL = new Set(readdirSync(ROOT).filter((name) => !NOT_REPOSITORY.has
 
 const read = (file: string): string => readFileSync(path.join(ROOT, file), 'utf8');
 const DOCS = ['README.md', ...readdirSync(path.join(ROOT, 'docs')).filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`)];
-/**
- * Generated documents that the docs link to before their generator has landed (issue 10: the
- * catalog's docs/CHOREOGRAPHY.md). A missing one is tolerated; once it exists, links into it are
- * checked like any other. Remove an entry when its file is committed.
- */
-const PENDING_GENERATED = new Set(['docs/CHOREOGRAPHY.md']);
 
 /** Lines outside fenced code blocks, with their numbers. */
 function proseLines(text: string): Array<{ line: string; n: number }> {
@@ -106,7 +100,6 @@ describe('documentation paths', () => {
         const [file, anchor] = target.split('#') as [string, string | undefined];
         const resolved = file === '' ? doc : path.normalize(path.join(path.dirname(doc), file));
         if (!existsSync(path.join(ROOT, resolved))) {
-          if (PENDING_GENERATED.has(resolved)) continue;
           broken.push(`${doc}:${n} ${target} (no such file)`);
           continue;
         }
