@@ -14,7 +14,7 @@ let platform: Platform;
 
 beforeAll(async () => {
   platform = await startTestPlatform({ admission: { maxActiveTasks: CAP }, testCompute: { delayMs: 40 } });
-}, 60_000);
+}, 180_000);
 afterAll(() => platform?.stop());
 
 test(`${TASKS} tasks from ${USERS} users at once: never more than ${CAP} active per user, FIFO queues, all terminal`, async () => {

@@ -86,7 +86,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 beforeAll(async () => {
   await createTables(client, ALL_TABLES, prefix);
   await onboardRepo(store, TEST_REPO, {}, { causationId: 'setup', actor: 'system', now: new Date() });
-}, 60_000);
+}, 180_000);
 
 afterAll(async () => {
   if (child) await kill(child);
@@ -132,6 +132,6 @@ test(`SIGKILL ${KILLS} times during ${TASKS} tasks: all terminal, nothing lost o
   expect(admissionProblems(users, 3)).toEqual([]);
   // The views catch up (the projections consume the same at-least-once stream).
   let problems: string[] = [];
-  await waitUntil(async () => (problems = await viewProblems(views, tasks, users)).length === 0, 60_000, 'views equal to a rebuild').catch(() => undefined);
+  await waitUntil(async () => (problems = await viewProblems(views, tasks, users)).length === 0, 240_000, 'views equal to a rebuild').catch(() => undefined);
   expect(problems).toEqual([]);
-}, 400_000);
+}, 600_000);
