@@ -29,9 +29,12 @@ export interface DynamoDbLocal {
   stop(): Promise<void>;
 }
 
-const READY_TIMEOUT_MS = 30_000;
+// Guards, not budgets: a JVM that is alive but not answering yet is waited for (one that exits fails at
+// once). On a loaded machine (CI, tests beside other work) its start took over 30 s, and a first
+// request that loads classes can take seconds.
+const READY_TIMEOUT_MS = 120_000;
 const STOP_GRACE_MS = 5_000;
-const PROBE_TIMEOUT_MS = 2_000;
+const PROBE_TIMEOUT_MS = 5_000;
 const OUTPUT_TAIL_CHARS = 4_000;
 /** Auto-picked ports can be taken between our probe and Java's bind; a few retries cover that race. */
 const PORT_RACE_RETRIES = 3;
