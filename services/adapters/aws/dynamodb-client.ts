@@ -11,14 +11,20 @@ import { LOCAL_CREDENTIALS, LOCAL_REGION } from './local-endpoint';
 
 export { LOCAL_CREDENTIALS, LOCAL_REGION };
 
-/** Client settings for a local endpoint: a few retries, a quick connect timeout (a dead endpoint fails fast) and a request timeout that throws (a stuck one cannot hang a caller). */
+/**
+ * Client settings for a local endpoint: a few retries, a connect timeout and a request timeout that
+ * throws (a stuck endpoint cannot hang a caller). A dead local endpoint refuses the connection at once;
+ * the connect timeout only bounds a SYN that got no answer, which is what a busy DynamoDB Local does
+ * when its accept queue is full (the SYN is retransmitted after 1 s, then 3 s): 2 s failed 200
+ * concurrent submissions on a loaded machine, so it allows two retransmissions.
+ */
 export function localClientConfig(endpoint: string) {
   return {
     endpoint,
     region: LOCAL_REGION,
     credentials: LOCAL_CREDENTIALS,
     maxAttempts: 3,
-    requestHandler: { connectionTimeout: 2_000, requestTimeout: 30_000, throwOnRequestTimeout: true },
+    requestHandler: { connectionTimeout: 10_000, requestTimeout: 30_000, throwOnRequestTimeout: true },
   } satisfies DynamoDBClientConfig;
 }
 
