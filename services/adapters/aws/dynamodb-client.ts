@@ -13,10 +13,10 @@ export { LOCAL_CREDENTIALS, LOCAL_REGION };
 
 /**
  * Client settings for a local endpoint: a few retries, a connect timeout and a request timeout that
- * throws (a stuck endpoint cannot hang a caller). A dead local endpoint refuses the connection at once;
- * the connect timeout only bounds a SYN that got no answer, which is what a busy DynamoDB Local does
- * when its accept queue is full (the SYN is retransmitted after 1 s, then 3 s): 2 s failed 200
- * concurrent submissions on a loaded machine, so it allows two retransmissions.
+ * throws (a stuck endpoint cannot hang a caller). A dead local endpoint refuses the connection at once,
+ * so the connect timeout only bounds a connect that neither completes nor fails — and on a loaded
+ * machine a process may not run for seconds, after which its timer phase fires the timeout before it
+ * sees the connect that completed meanwhile: 2 s failed 200 concurrent submissions beside other work.
  */
 export function localClientConfig(endpoint: string) {
   return {
