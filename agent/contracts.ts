@@ -11,7 +11,6 @@ export type {
   HarnessSpec,
   InboxNudge,
   ProgressEvent,
-  SessionInput,
   SessionPayload,
   TelemetryRecord,
 } from '../schemas/agent/contracts';

@@ -99,7 +99,7 @@ export function nudgeInboxFor(payload: Pick<SessionPayload, 'nudgesRef'>, log: L
  * from the payload (the platform's region), else AWS_REGION; AWS_ENDPOINT_URL_S3 for a local
  * S3-compatible server.
  */
-export function sessionS3Client(payload: Pick<SessionPayload, 'telemetry'>, env: NodeJS.ProcessEnv): () => S3Sender {
+function sessionS3Client(payload: Pick<SessionPayload, 'telemetry'>, env: NodeJS.ProcessEnv): () => S3Sender {
   let client: S3Sender | undefined;
   return () => {
     if (!client) {

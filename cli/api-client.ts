@@ -42,7 +42,7 @@ export class ApiTimeoutError extends Error {
   }
 }
 
-export interface RetryNotice {
+interface RetryNotice {
   readonly status: number;
   readonly attempt: number;
   readonly delayMs: number;

@@ -23,7 +23,7 @@ export interface PositionalSpec {
   readonly description: string;
 }
 
-export type OptionValue = string | boolean | string[] | undefined;
+type OptionValue = string | boolean | string[] | undefined;
 
 export interface ParsedArgs {
   readonly values: Readonly<Record<string, OptionValue>>;

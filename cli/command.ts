@@ -47,7 +47,7 @@ export interface CommandSpec {
   run(ctx: Context, args: ParsedArgs): Promise<number>;
 }
 
-export const COMMON_OPTIONS: Readonly<Record<string, OptionSpec>> = {
+const COMMON_OPTIONS: Readonly<Record<string, OptionSpec>> = {
   json: { type: 'boolean', description: 'Machine output: the API\'s JSON on stdout' },
   output: { type: 'string', value: '<text|json>', description: 'Output format (as the original CLI; --output json = --json)' },
   help: { type: 'boolean', short: 'h', description: 'Show this help' },

@@ -33,7 +33,7 @@ export interface Connection {
   readonly auth: Auth;
 }
 
-export function configDir(env: NodeJS.ProcessEnv): string {
+function configDir(env: NodeJS.ProcessEnv): string {
   if (env.BGAGENT_CONFIG_DIR) return path.resolve(env.BGAGENT_CONFIG_DIR);
   return path.join(env.HOME || os.homedir(), '.bgagent');
 }

@@ -23,7 +23,7 @@ export function printMoreHint(ctx: Context, page: Page<unknown>, command: string
   ctx.out(ctx.style.dim(`More results: ${command} --next-token ${shellQuote(page.pagination.next_token)}   (or add --all)`));
 }
 
-export function shellQuote(s: string): string {
+function shellQuote(s: string): string {
   return /^[A-Za-z0-9._\/:=@%+-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
 }
 

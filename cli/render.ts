@@ -55,7 +55,7 @@ export function makeStyle(enabled: boolean): Style {
 
 // eslint-disable-next-line no-control-regex
 const ANSI = /\x1b\[[0-9;]*m/g;
-export const visibleLength = (s: string): number => s.replace(ANSI, '').length;
+const visibleLength = (s: string): number => s.replace(ANSI, '').length;
 
 /** Collapses whitespace (newlines included) and shortens to `max` characters with an ellipsis. */
 export function oneLine(text: string, max = 160): string {
@@ -98,14 +98,14 @@ export function formatAge(iso: string | null | undefined, now: number): string {
 }
 
 /** Local wall-clock time of an ISO timestamp, `HH:MM:SS`. */
-export function formatClock(iso: string): string {
+function formatClock(iso: string): string {
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return iso;
   const p = (n: number): string => String(n).padStart(2, '0');
   return `${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
 }
 
-export function formatUsd(usd: number): string {
+function formatUsd(usd: number): string {
   return `$${usd < 1 ? usd.toFixed(4).replace(/0{1,2}$/, '') : usd.toFixed(2)}`;
 }
 

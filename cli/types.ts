@@ -6,7 +6,7 @@ export type TaskStatus = TaskDetail['status'];
 export const TASK_STATUSES = ['SUBMITTED', 'QUEUED', 'HYDRATING', 'RUNNING', 'FINALIZING', 'COMPLETED', 'FAILED', 'CANCELLED', 'TIMED_OUT'] as const satisfies readonly TaskStatus[];
 const everyStatusListed: [Exclude<TaskStatus, (typeof TASK_STATUSES)[number]>] extends [never] ? true : false = true;
 void everyStatusListed;
-export const TERMINAL_STATUSES: readonly string[] = ['COMPLETED', 'FAILED', 'CANCELLED', 'TIMED_OUT'];
+const TERMINAL_STATUSES: readonly string[] = ['COMPLETED', 'FAILED', 'CANCELLED', 'TIMED_OUT'];
 export const isTerminal = (status: string): boolean => TERMINAL_STATUSES.includes(status);
 
 /** `owner/name`, as the API checks it. */
@@ -17,9 +17,8 @@ export const IDEMPOTENCY_KEY_PATTERN = /^[a-zA-Z0-9_-]{1,128}$/;
 export type { TaskDetail } from '../schemas/generated/api/TaskDetail';
 export type { TaskEvent } from '../schemas/generated/api/TaskEvent';
 export type { CreateTaskRequest } from '../schemas/generated/api/CreateTaskRequest';
-export type ErrorClassification = NonNullable<TaskDetail['error_classification']>;
 
-export interface Pagination {
+interface Pagination {
   readonly next_token: string | null;
   readonly has_more: boolean;
 }

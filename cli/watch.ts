@@ -20,10 +20,10 @@ import { isTerminal, type TaskDetail, type TaskEvent } from './types';
 
 const EVENTS_PAGE = 100;
 /** The wait after a round that brought new events. */
-export const FAST_POLL_MS = 200;
+const FAST_POLL_MS = 200;
 const MAX_PAGES_PER_ROUND = 1000;
 
-export interface FollowOptions {
+interface FollowOptions {
   readonly client: ApiClient;
   readonly taskId: string;
   readonly signal: AbortSignal;
@@ -37,7 +37,7 @@ export interface FollowOptions {
 }
 
 /** Polls until the task is terminal and returns its last state; rejects with the abort reason on Ctrl-C. */
-export async function followTask(options: FollowOptions): Promise<TaskDetail> {
+async function followTask(options: FollowOptions): Promise<TaskDetail> {
   const seen = new Set<string>();
   let cursor = options.after;
   let wait = options.intervalMs;

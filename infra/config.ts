@@ -7,7 +7,7 @@ import type { Node } from 'constructs';
 import { CLOUD_COMPUTES, type CloudCompute } from '../services/cloud/deps-from-env';
 import type { RepoConfigInput } from '../services/repos/repo/repo-config';
 
-export interface BlueprintSpec {
+interface BlueprintSpec {
   readonly repo: string;
   readonly config?: RepoConfigInput;
 }

@@ -16,7 +16,7 @@ import { Aspects, CfnResource, Stack, Validations, type IAspect } from 'aws-cdk-
 import { rules } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
 
-export const IAM5 = 'AwsSolutions-IAM5';
+const IAM5 = 'AwsSolutions-IAM5';
 
 interface Intent {
   readonly pattern: RegExp;

@@ -54,7 +54,7 @@ export class MissingEventsError extends Error {
 }
 
 /** The starting point of a fold over a stored state: the projection's initial view when nothing is stored. */
-export function startingState<V extends ProjectedView, E extends EventType>(projection: Projection<V, E>, id: string, stored: ViewState<V>): ViewState<V> {
+function startingState<V extends ProjectedView, E extends EventType>(projection: Projection<V, E>, id: string, stored: ViewState<V>): ViewState<V> {
   return stored.view === null && stored.lastSequence === 0 ? { view: projection.initialState(id), lastSequence: 0 } : stored;
 }
 

@@ -57,7 +57,7 @@ export function decodeCursor(cursor: string, scope: CursorScope): string {
 }
 
 /** Limits a store accepts for one page (the API allows 1–100). */
-export const MAX_PAGE_LIMIT = 1000;
+const MAX_PAGE_LIMIT = 1000;
 
 export function checkLimit(limit: number): void {
   if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE_LIMIT) {

@@ -20,7 +20,7 @@ import { DynamoDbTaskViewStore } from './task-view/dynamodb-task-view-store';
 import type { TaskView, TaskViewStore } from './task-view/task-view';
 
 /** A view store a projector can write to (apply) and rebuild into, and that readers can query. */
-export type WritableViewStore<V extends ProjectedView, R> = R & ProjectionStore<V> & RebuildTarget<V>;
+type WritableViewStore<V extends ProjectedView, R> = R & ProjectionStore<V> & RebuildTarget<V>;
 export type WritableTaskViewStore = WritableViewStore<TaskView, TaskViewStore>;
 export type WritableConcurrencyViewStore = WritableViewStore<ConcurrencyView, ConcurrencyViewStore>;
 /** The credentials view holds two stream types: each kind is written through its own store. */

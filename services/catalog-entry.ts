@@ -130,7 +130,7 @@ export interface KinesisEntry<P extends PortName = PortName> extends EntryBase, 
 }
 
 /** An EventBridge input transformer (PutTargets' InputTransformer). */
-export interface InputTransformer {
+interface InputTransformer {
   readonly InputPathsMap: Readonly<Record<string, string>>;
   readonly InputTemplate: string;
 }

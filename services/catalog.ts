@@ -39,26 +39,21 @@ import { credentialsViewEntry } from '../projections/credentials-view/catalog-en
 
 export {
   capabilitiesOfEntry,
-  ENTRY_DEFAULTS,
-  isQueueEntry,
   lambdaFunctionsOf,
   portsOfEntry,
-  taskEvents,
   VISIBILITY_TIMEOUT_FACTOR,
   visibilityTimeoutSeconds,
   type CatalogEntry,
   type CustomResourceEntry,
-  type EntryKind,
   type EventPattern,
   type HttpEntry,
   type KinesisEntry,
-  type LambdaSpec,
   type QueueEntry,
   type RuleTargetEntry,
   type StreamEntry,
   type StreamEventSource,
 } from './catalog-entry';
-export type { Capability, PortName } from './ports/ports';
+export type { Capability } from './ports/ports';
 
 export const CATALOG: readonly CatalogEntry[] = [
   apiEntry,

@@ -24,7 +24,7 @@ import type { NudgeInbox } from '../ports';
 import { errorMessage } from '../runtime/log';
 import { NudgeLedger } from './nudge-ledger';
 
-export const DEFAULT_NUDGE_POLL_MS = 3_000;
+const DEFAULT_NUDGE_POLL_MS = 3_000;
 
 export interface S3NudgeInboxOptions {
   readonly client: S3Sender;

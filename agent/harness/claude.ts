@@ -48,7 +48,7 @@ type ClaudeAgentSdk = typeof import('@anthropic-ai/claude-agent-sdk');
  * - EnterWorktree, ExitWorktree: move the work to another worktree and branch, where the agent's
  *   safety-net commit and push of the task branch would not find it.
  */
-export const WEB_TOOLS = ['WebFetch', 'WebSearch'] as const;
+const WEB_TOOLS = ['WebFetch', 'WebSearch'] as const;
 export const DEFAULT_DISALLOWED_TOOLS: readonly string[] = [
   ...WEB_TOOLS,
   'AskUserQuestion',
@@ -96,14 +96,14 @@ export const FIXED_ENV: Readonly<Record<string, string>> = {
   CLAUDE_AGENT_SDK_CLIENT_APP: 'abca-agent/0.1.0',
 };
 
-export interface AnthropicCredentials {
+interface AnthropicCredentials {
   readonly apiKey?: string;
   /** A bearer token (LLM gateways) instead of an API key. */
   readonly authToken?: string;
   readonly baseUrl?: string;
 }
 
-export interface BedrockCredentials {
+interface BedrockCredentials {
   readonly region?: string;
   readonly accessKeyId?: string;
   readonly secretAccessKey?: string;

@@ -21,7 +21,7 @@ import path from 'node:path';
 import type { AgentHarness, HarnessContext, HarnessResult } from '../contracts';
 import { childEnv, describeExit, runProcess } from '../runtime/process';
 
-export const RESULT_LINE_PREFIX = '::abca::';
+const RESULT_LINE_PREFIX = '::abca::';
 
 export interface CommandHarnessOptions {
   readonly command: readonly string[];

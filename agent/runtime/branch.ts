@@ -36,7 +36,7 @@ export async function defaultBranch(git: Git): Promise<string> {
 }
 
 /** Whether `branch` exists on origin (asks the remote, not the clone's possibly stale refs). */
-export async function remoteBranchExists(git: Git, branch: string): Promise<boolean> {
+async function remoteBranchExists(git: Git, branch: string): Promise<boolean> {
   const result = await git.run(['ls-remote', '--exit-code', '--heads', 'origin', `refs/heads/${branch}`]);
   if (result.code === 0) return true;
   if (result.code === 2) return false;

@@ -18,7 +18,7 @@ import { chmod, mkdir, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Git } from './git';
 
-export const HOOK_NAME = 'prepare-commit-msg';
+const HOOK_NAME = 'prepare-commit-msg';
 const MARKER = '# bgagent: trailers hook';
 
 export interface TrailerValues {

@@ -10,7 +10,7 @@
  */
 import { spawn } from 'node:child_process';
 
-export class GitError extends Error {
+class GitError extends Error {
   constructor(
     message: string,
     readonly args: readonly string[],
@@ -38,12 +38,12 @@ export interface GitRunOptions {
 }
 
 /** The Authorization header git sends with the token (GitHub accepts it for clone, fetch and push). */
-export function authorizationHeader(token: string): string {
+function authorizationHeader(token: string): string {
   return `Authorization: Basic ${Buffer.from(`x-access-token:${token}`).toString('base64')}`;
 }
 
 /** Environment entries that make git send the token, without touching any config file. */
-export function gitAuthEnv(token: string | undefined): Record<string, string> {
+function gitAuthEnv(token: string | undefined): Record<string, string> {
   if (!token) return {};
   return { GIT_CONFIG_COUNT: '1', GIT_CONFIG_KEY_0: 'http.extraHeader', GIT_CONFIG_VALUE_0: authorizationHeader(token) };
 }

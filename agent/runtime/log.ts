@@ -2,7 +2,7 @@
  * The runtime's log: one JSON line per message on stderr (the compute keeps it next to the
  * workspace), with the task id as correlationId. Callers redact secrets before logging.
  */
-export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 export type Log = (level: LogLevel, message: string, extra?: Record<string, unknown>) => void;
 
 export function jsonLog(context: Record<string, unknown> = {}, write: (line: string) => void = (l) => process.stderr.write(l)): Log {

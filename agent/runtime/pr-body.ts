@@ -9,7 +9,7 @@
 import type { Git } from './git';
 import type { CheckResult, VerificationResult } from './verify';
 
-export interface CommitSummary {
+interface CommitSummary {
   readonly sha: string;
   readonly subject: string;
 }
@@ -62,7 +62,7 @@ export interface PullRequestContent {
   readonly body: string;
 }
 
-export const MAX_TITLE_LENGTH = 72;
+const MAX_TITLE_LENGTH = 72;
 export const MAX_BODY_LENGTH = 60_000;
 
 function cut(text: string, max: number, marker = '…'): string {

@@ -13,7 +13,7 @@
 import { spawn } from 'node:child_process';
 
 /** Variables that never reach a child process: the git token and the git config injected with it. */
-export const SECRET_ENV_VARS: readonly string[] = ['ABCA_GIT_TOKEN', 'GITHUB_TOKEN', 'GH_TOKEN', 'GIT_ASKPASS', 'SSH_ASKPASS'];
+const SECRET_ENV_VARS: readonly string[] = ['ABCA_GIT_TOKEN', 'GITHUB_TOKEN', 'GH_TOKEN', 'GIT_ASKPASS', 'SSH_ASKPASS'];
 
 /** The agent's environment without secrets (and without injected git config), plus `extra`. */
 export function childEnv(extra: Readonly<Record<string, string>> = {}, base: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {

@@ -135,7 +135,7 @@ export class SafetyNet {
   }
 }
 
-export const SIGNAL_EXIT_CODES: Readonly<Record<'SIGTERM' | 'SIGINT', number>> = { SIGTERM: 143, SIGINT: 130 };
+const SIGNAL_EXIT_CODES: Readonly<Record<'SIGTERM' | 'SIGINT', number>> = { SIGTERM: 143, SIGINT: 130 };
 
 export interface SignalHandlerOptions {
   /** Runs once, on the first signal. */

@@ -24,9 +24,9 @@ import type { Git } from './git';
 import { childEnv, describeExit, runShell } from './process';
 
 export type Gating = SessionPayload['verify']['gating'];
-export type CheckKind = 'build' | 'test' | 'lint';
+type CheckKind = 'build' | 'test' | 'lint';
 
-export interface CheckRun {
+interface CheckRun {
   readonly kind: CheckKind;
   readonly command: string;
   readonly passed: boolean;
@@ -79,7 +79,7 @@ export interface VerifyOptions {
   readonly onCheck?: (check: CheckRun) => void;
 }
 
-export const DEFAULT_CHECK_TIMEOUT_MS = 15 * 60_000;
+const DEFAULT_CHECK_TIMEOUT_MS = 15 * 60_000;
 
 function planOf(commands: VerifyOptions['commands']): Array<{ kind: CheckKind; command: string }> {
   return [

@@ -14,8 +14,8 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { Git, redact } from './git';
 
-export const BOT_NAME = 'bgagent';
-export const BOT_EMAIL = 'bgagent@users.noreply.abca.dev';
+const BOT_NAME = 'bgagent';
+const BOT_EMAIL = 'bgagent@users.noreply.abca.dev';
 
 export interface CloneOptions {
   readonly cloneUrl: string;

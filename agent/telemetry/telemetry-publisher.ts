@@ -30,7 +30,7 @@ export interface PutRecordsClient {
   send(command: PutRecordsCommand): Promise<PutRecordsCommandOutput>;
 }
 
-export type TelemetryLogLevel = 'info' | 'warn' | 'error';
+type TelemetryLogLevel = 'info' | 'warn' | 'error';
 export type TelemetryLog = (level: TelemetryLogLevel, message: string, extra?: Record<string, unknown>) => void;
 
 export interface TelemetryPublisherOptions {

@@ -112,7 +112,7 @@ export function createOrigin(files: Record<string, string>, options: { defaultBr
   return origin;
 }
 
-export const TASK_ID = '01JTESTTASK0000000000000001';
+const TASK_ID = '01JTESTTASK0000000000000001';
 
 export function testPayload(origin: TestOrigin, overrides: Partial<SessionPayload> = {}): SessionPayload {
   return {

@@ -9,7 +9,7 @@ import { field, formatAge, rowStatus, table } from '../render';
 import type { Row } from '../types';
 
 /** A column of the list beyond ID, NAME, STATUS and AGE. */
-export interface CredentialColumn {
+interface CredentialColumn {
   readonly header: string;
   cell(row: Row, now: number): string;
 }

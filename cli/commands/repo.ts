@@ -32,7 +32,7 @@ function readConfigFile(file: string): Json {
 }
 
 /** The RepoConfig (partial) given by --config and the flags; the flags win. */
-export function repoConfigFromArgs(args: ParsedArgs): Json {
+function repoConfigFromArgs(args: ParsedArgs): Json {
   const file = stringOpt(args, 'config');
   const config: Json = file ? readConfigFile(file) : {};
   const set = (key: string, value: unknown): void => {

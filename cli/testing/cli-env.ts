@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { startFakeApi, type FakeApi } from './fake-api';
 
-export const TEST_API_KEY = 'bgak_01TESTKEY_secret';
+const TEST_API_KEY = 'bgak_01TESTKEY_secret';
 
 export interface CliTestEnv {
   readonly api: FakeApi;

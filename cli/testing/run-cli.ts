@@ -2,7 +2,7 @@
 import { main } from '../main';
 import type { OutStream } from '../render';
 
-export class Capture implements OutStream {
+class Capture implements OutStream {
   text = '';
   constructor(
     readonly isTTY = false,

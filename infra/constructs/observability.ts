@@ -45,7 +45,7 @@ const TERMINAL_TYPES = "'TaskCompleted', 'TaskFailed', 'TaskCancelled', 'TaskTim
  * Per task, the time from its `from` event to its terminal event, then their distribution (tasks
  * still in flight have only the first event and drop out at `n > 1`).
  */
-export function taskDurationQuery(from: 'TaskSubmitted' | 'SessionStarted'): string[] {
+function taskDurationQuery(from: 'TaskSubmitted' | 'SessionStarted'): string[] {
   return [
     'fields detail.stream.id as task, detail.type as type, toMillis(@timestamp) as t',
     `| filter type in ['${from}', ${TERMINAL_TYPES}]`,

@@ -46,7 +46,7 @@ function targetUrl(target: string): URL {
   return new URL(`http://localhost${target.startsWith('/') ? '' : '/'}${target}`);
 }
 
-export function proxyEventOf(req: IncomingMessage, body: Buffer, sourceIp: string): APIGatewayProxyEvent {
+function proxyEventOf(req: IncomingMessage, body: Buffer, sourceIp: string): APIGatewayProxyEvent {
   const url = targetUrl(req.url ?? '/');
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(req.headers)) if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : value;

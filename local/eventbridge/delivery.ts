@@ -28,8 +28,8 @@ import type { QueueRegistry } from './queue';
 import type { ResourceStore } from './store';
 import { TargetInvoker } from './targets';
 
-export const DEFAULT_MAX_RETRY_ATTEMPTS = 185;
-export const DEFAULT_MAX_EVENT_AGE_SECONDS = 86_400;
+const DEFAULT_MAX_RETRY_ATTEMPTS = 185;
+const DEFAULT_MAX_EVENT_AGE_SECONDS = 86_400;
 
 export interface DispatcherDeps {
   readonly scope: Scope;

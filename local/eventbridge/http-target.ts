@@ -10,14 +10,14 @@ import https from 'node:https';
 import type { ApiDestinationRecord, ConnectionRecord, HttpParameters, KeyValue } from './model';
 import { DeliveryError } from './delivery-error';
 
-export interface HttpRequest {
+interface HttpRequest {
   readonly url: string;
   readonly method: string;
   readonly headers: Record<string, string>;
   readonly body?: string;
 }
 
-export interface HttpResponse {
+interface HttpResponse {
   readonly status: number;
   readonly body: string;
 }
@@ -25,7 +25,7 @@ export interface HttpResponse {
 const RETRYABLE = new Set([401, 407, 409, 429]);
 
 /** One HTTP exchange without connection reuse (so servers in tests close promptly). */
-export function httpCall(req: HttpRequest, timeoutMs: number): Promise<HttpResponse> {
+function httpCall(req: HttpRequest, timeoutMs: number): Promise<HttpResponse> {
   return new Promise((resolve, reject) => {
     let url: URL;
     try {
@@ -108,7 +108,7 @@ async function fetchToken(conn: ConnectionRecord, timeoutMs: number): Promise<{ 
 }
 
 /** The request for one delivery. */
-export async function buildRequest(
+async function buildRequest(
   dest: ApiDestinationRecord,
   conn: ConnectionRecord,
   targetParams: HttpParameters | undefined,

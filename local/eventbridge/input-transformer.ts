@@ -97,7 +97,7 @@ interface Var {
 
 const PLACEHOLDER = /<([A-Za-z0-9_.\-]+)>/y;
 
-export const isJsonTemplate = (template: string) => /^\s*[{["]/.test(template);
+const isJsonTemplate = (template: string) => /^\s*[{["]/.test(template);
 
 /** Escapes text for the inside of a JSON string. */
 const escapeInString = (text: string) => JSON.stringify(text).slice(1, -1);

@@ -67,7 +67,7 @@ export interface TargetRecord {
   [extra: string]: unknown;
 }
 
-export type ArchiveState = 'ENABLED' | 'DISABLED' | 'CREATING' | 'UPDATING' | 'CREATE_FAILED' | 'UPDATE_FAILED';
+type ArchiveState = 'ENABLED' | 'DISABLED' | 'CREATING' | 'UPDATING' | 'CREATE_FAILED' | 'UPDATE_FAILED';
 
 export interface ArchiveRecord {
   ArchiveName: string;
@@ -80,7 +80,7 @@ export interface ArchiveRecord {
   CreationTime: number;
 }
 
-export type ReplayState = 'STARTING' | 'RUNNING' | 'CANCELLING' | 'COMPLETED' | 'CANCELLED' | 'FAILED';
+type ReplayState = 'STARTING' | 'RUNNING' | 'CANCELLING' | 'COMPLETED' | 'CANCELLED' | 'FAILED';
 
 export interface ReplayRecord {
   ReplayName: string;

@@ -21,7 +21,7 @@ async function fsyncDir(dir: string): Promise<void> {
 }
 
 /** Writes `data` to `file` so that a crash leaves either the old or the new content. */
-export async function writeFileAtomic(file: string, data: string): Promise<void> {
+async function writeFileAtomic(file: string, data: string): Promise<void> {
   const dir = path.dirname(file);
   await fsp.mkdir(dir, { recursive: true });
   const tmp = `${file}.tmp-${process.pid}-${Math.random().toString(36).slice(2)}`;
@@ -37,7 +37,7 @@ export async function writeFileAtomic(file: string, data: string): Promise<void>
 }
 
 /** Parsed JSON of `file`, or undefined when it does not exist. */
-export function readJsonIfExists<T>(file: string): T | undefined {
+function readJsonIfExists<T>(file: string): T | undefined {
   let text: string;
   try {
     text = fs.readFileSync(file, 'utf8');

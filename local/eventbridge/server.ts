@@ -28,10 +28,6 @@ import { ResourceStore } from './store';
 import { TargetInvoker, type LocalFunction } from './targets';
 import { notFound } from './errors';
 
-export type { LocalFunction } from './targets';
-export type { QueueConsumerOptions, QueueHandler, QueueMessageView } from './queue';
-export type { EventBridgeEvent } from './model';
-export type { Log, LogLevel } from './log';
 
 export interface LocalEventBridgeOptions {
   /** Port to listen on; 0 (default) picks a free one. */

@@ -11,7 +11,7 @@ import type { ForgeUser } from './model';
 export type TokenResolver = (token: string) => ForgeUser | undefined;
 
 /** The user every token of a plain token list acts as. */
-export const DEFAULT_USER: ForgeUser = { login: 'abca-agent', type: 'User' };
+const DEFAULT_USER: ForgeUser = { login: 'abca-agent', type: 'User' };
 
 export function tokenResolver(tokens: readonly string[] | TokenResolver, user: ForgeUser = DEFAULT_USER): TokenResolver {
   if (typeof tokens === 'function') return tokens;
@@ -20,7 +20,7 @@ export function tokenResolver(tokens: readonly string[] | TokenResolver, user: F
 }
 
 /** The token a request presents, or undefined when it presents none. */
-export function presentedToken(req: IncomingMessage): string | undefined {
+function presentedToken(req: IncomingMessage): string | undefined {
   const header = req.headers.authorization;
   if (!header) return undefined;
   const [scheme = '', ...rest] = header.trim().split(/\s+/);

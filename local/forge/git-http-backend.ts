@@ -95,7 +95,7 @@ interface CgiHead {
 }
 
 /** The CGI header block at the start of `buf`, or null while it is incomplete. */
-export function parseCgiHead(buf: Buffer): CgiHead | null {
+function parseCgiHead(buf: Buffer): CgiHead | null {
   const crlf = buf.indexOf('\r\n\r\n');
   const lf = buf.indexOf('\n\n');
   let end: number;

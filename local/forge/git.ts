@@ -17,7 +17,7 @@ export interface GitCommit {
   readonly message: string;
 }
 
-export interface GitPerson {
+interface GitPerson {
   readonly name: string;
   readonly email: string;
   readonly date: string;
@@ -32,7 +32,7 @@ export interface DiffStat {
 const MAX_BUFFER = 64 * 1024 * 1024;
 
 /** Runs git and resolves with its stdout; rejects with git's stderr in the message. */
-export function git(gitDir: string | undefined, args: readonly string[], options: { input?: string | Buffer; env?: NodeJS.ProcessEnv } = {}): Promise<string> {
+function git(gitDir: string | undefined, args: readonly string[], options: { input?: string | Buffer; env?: NodeJS.ProcessEnv } = {}): Promise<string> {
   const fullArgs = gitDir ? [`--git-dir=${gitDir}`, ...args] : [...args];
   return new Promise((resolve, reject) => {
     const child = execFile('git', fullArgs, { maxBuffer: MAX_BUFFER, env: { ...process.env, ...options.env } }, (err, stdout, stderr) => {
@@ -83,7 +83,7 @@ export async function seedCommit(gitDir: string, branch: string, files: Readonly
 }
 
 /** A name git accepts for a branch or tag (git check-ref-format's rules, simplified), so no revision syntax slips through. */
-export function isValidRefName(name: string): boolean {
+function isValidRefName(name: string): boolean {
   return (
     name.length > 0 &&
     !/[\x00-\x20\x7f~^:?*[\\]/.test(name) &&

@@ -5,7 +5,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
-export const DOCS = 'https://docs.github.com/rest';
+const DOCS = 'https://docs.github.com/rest';
 
 export interface ValidationErrorItem {
   readonly resource: string;

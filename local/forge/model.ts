@@ -48,7 +48,7 @@ export interface IssueRecord {
   readonly pull?: PullRecord;
 }
 
-export interface PullRecord {
+interface PullRecord {
   readonly id: number;
   readonly head: { readonly ref: string; sha: string };
   readonly base: { ref: string; sha: string };

@@ -135,7 +135,7 @@ export function renderRepository(site: Site, repo: RepoRecord, owner: UserRecord
   };
 }
 
-export function renderCommit(site: Site, repo: RepoRecord, c: GitCommit): Json {
+function renderCommit(site: Site, repo: RepoRecord, c: GitCommit): Json {
   const api = repoApi(site, repo);
   const html = repoHtml(site, repo);
   return {

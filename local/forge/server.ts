@@ -26,10 +26,6 @@ import { renderIssue } from './render-issue';
 import { ROUTES } from './routes';
 import { matchRoute } from './routes/router';
 
-export type { Fault } from './faults';
-export type { ForgeUser } from './model';
-export type { TokenResolver } from './auth';
-export type { CreateRepositoryOptions } from './forge';
 
 export interface LocalForgeOptions {
   /** Port to listen on; 0 (default) picks a free one. */
@@ -46,7 +42,7 @@ export interface LocalForgeOptions {
   readonly log?: (line: string) => void;
 }
 
-export interface ForgeRepository {
+interface ForgeRepository {
   readonly owner: string;
   readonly name: string;
   readonly fullName: string;
@@ -55,7 +51,7 @@ export interface ForgeRepository {
   readonly htmlUrl: string;
 }
 
-export interface ForgeIssueInput {
+interface ForgeIssueInput {
   readonly title: string;
   readonly body?: string | null;
   /** Author login (default: the repository's owner). */

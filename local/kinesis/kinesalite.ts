@@ -17,7 +17,7 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { CreateStreamCommand, DescribeStreamSummaryCommand, type KinesisClient } from '@aws-sdk/client-kinesis';
 
-export { kinesisClient, type LocalKinesisClientOptions } from '../../services/adapters/aws/kinesis-client';
+export { kinesisClient } from '../../services/adapters/aws/kinesis-client';
 
 export interface KinesaliteOptions {
   /** Fixed port; the system picks a free one when omitted (0). */

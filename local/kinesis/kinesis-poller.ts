@@ -32,7 +32,7 @@ import {
 import type { KinesisStreamBatchResponse, KinesisStreamEvent, KinesisStreamRecord } from 'aws-lambda';
 import type { CheckpointStore } from '../streams/checkpoints';
 
-export type KinesisHandler = (event: KinesisStreamEvent) => Promise<KinesisStreamBatchResponse | void>;
+type KinesisHandler = (event: KinesisStreamEvent) => Promise<KinesisStreamBatchResponse | void>;
 
 export interface KinesisPollerOptions {
   /** Names the mapping: checkpoints are kept per (name, stream, shard). */
@@ -328,7 +328,7 @@ export async function startKinesisPoller(options: KinesisPollerOptions): Promise
 }
 
 /** A Kinesis record as Lambda delivers it (data base64, arrival time in epoch seconds). */
-export function toLambdaRecord(r: KinesisRecord, shardId: string, streamArn: string, region: string): KinesisStreamRecord {
+function toLambdaRecord(r: KinesisRecord, shardId: string, streamArn: string, region: string): KinesisStreamRecord {
   const arrival = r.ApproximateArrivalTimestamp;
   return {
     kinesis: {

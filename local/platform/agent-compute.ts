@@ -59,7 +59,7 @@ export interface AgentCompute {
 }
 
 /** What the exit hook and the session payload read (the platform's ports). */
-export type AttachedPorts = Pick<Ports, 'store' | 'now' | 'blobs'>;
+type AttachedPorts = Pick<Ports, 'store' | 'now' | 'blobs'>;
 
 const ROOT = path.join(__dirname, '..', '..');
 

@@ -48,8 +48,8 @@ import type { WatchdogConfig } from '../../services/tasks/watchdog/config';
 import { localPortFactories } from './local-ports';
 import { createViewStores, type ViewStores } from '../../projections/view-stores';
 
-export const DEFAULT_BUS_NAME = 'abca';
-export const TELEMETRY_STREAM = 'abca-telemetry';
+const DEFAULT_BUS_NAME = 'abca';
+const TELEMETRY_STREAM = 'abca-telemetry';
 
 export interface PlatformOptions {
   /** Durable state lives here (DynamoDB data, bus definitions and queues, blobs). Omit for in-memory. */

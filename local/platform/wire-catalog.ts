@@ -11,9 +11,9 @@ import type { PortFactories } from '../../services/ports/registry';
 import type { LocalEventBridge } from '../eventbridge/server';
 
 /** Concurrent batches per service queue on one machine (Lambda would scale further). */
-export const DEFAULT_CONSUMER_CONCURRENCY = 10;
+const DEFAULT_CONSUMER_CONCURRENCY = 10;
 
-export const resourceName = (entry: Pick<QueueEntry, 'name'>) => `abca-${entry.name}`;
+const resourceName = (entry: Pick<QueueEntry, 'name'>) => `abca-${entry.name}`;
 
 export async function wireCatalog(options: {
   readonly catalog: readonly QueueEntry[];

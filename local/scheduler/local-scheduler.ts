@@ -35,9 +35,9 @@ export interface DueSchedule extends ScheduledEvent {
   readonly at: Date;
 }
 
-export type PublishDue = (due: DueSchedule) => Promise<void>;
+type PublishDue = (due: DueSchedule) => Promise<void>;
 
-export type SchedulerTarget =
+type SchedulerTarget =
   /** PutEvents on this bus (the local EventBridge, or AWS). */
   | { readonly eventBridge: EventBridgeClient; readonly eventBusName: string }
   /** Anything else (tests, or an in-process router). Throw to keep the schedule for the next tick. */

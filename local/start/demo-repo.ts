@@ -22,7 +22,7 @@ export const DEMO_OWNER = 'demo';
 export const DEMO_NAME = 'hello';
 export const DEMO_REPO = `${DEMO_OWNER}/${DEMO_NAME}`;
 export const DEMO_TASK = 'Add a goodbye(name) function next to hello(name), with a test.';
-export const DEMO_TRAJECTORY_KEY = 'trajectories/demo.json';
+const DEMO_TRAJECTORY_KEY = 'trajectories/demo.json';
 
 export const DEMO_FILES: Readonly<Record<string, string>> = {
   'README.md': [

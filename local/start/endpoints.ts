@@ -18,7 +18,7 @@ export interface Endpoints {
   readonly started_at: string;
 }
 
-export function endpointsFile(dataDir: string): string {
+function endpointsFile(dataDir: string): string {
   return path.join(dataDir, 'endpoints.json');
 }
 

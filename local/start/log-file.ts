@@ -16,7 +16,7 @@ import { closeSync, existsSync, openSync, renameSync, statSync, writeSync } from
 import path from 'node:path';
 import { ensureDir } from './files';
 
-export const MAX_LOG_BYTES = 50 * 1024 * 1024;
+const MAX_LOG_BYTES = 50 * 1024 * 1024;
 
 export interface Terminal {
   /** A line (or text) to the real stdout. */

@@ -8,7 +8,7 @@ import type { JwtIssuerConfig } from '../../services/api/jwt';
 export const DEFAULT_PORT = 8080;
 export const DEFAULT_RATE_LIMIT = 600;
 /** The repository root: `.abca/` there is git-ignored. */
-export const REPO_ROOT = path.resolve(__dirname, '..', '..');
+const REPO_ROOT = path.resolve(__dirname, '..', '..');
 export const DEFAULT_DATA_DIR = path.join(REPO_ROOT, '.abca');
 
 export interface StartOptions {

@@ -7,8 +7,8 @@ import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { FileSecretStore } from '../../services/adapters/secrets/file-secret-store';
 
-export const PAGE_TOKEN_SECRET = 'page-token';
-export const FORGE_TOKEN_SECRET = 'forge-token';
+const PAGE_TOKEN_SECRET = 'page-token';
+const FORGE_TOKEN_SECRET = 'forge-token';
 
 export function secretsDir(dataDir: string): string {
   return path.join(dataDir, 'secrets');
@@ -19,7 +19,7 @@ export function webhookSecretsDir(dataDir: string): string {
 }
 
 /** The secret `name`, created with `make` on first use. */
-export async function persistentSecret(store: FileSecretStore, name: string, make: () => string): Promise<string> {
+async function persistentSecret(store: FileSecretStore, name: string, make: () => string): Promise<string> {
   const existing = (await store.get(name))?.trim();
   if (existing) return existing;
   const value = make();

@@ -47,9 +47,3 @@ export function shutdownHandler(options: ShutdownOptions): (signal: string) => v
     exit(130);
   };
 }
-
-export function installShutdown(options: ShutdownOptions): void {
-  const handle = shutdownHandler(options);
-  process.on('SIGINT', () => handle('SIGINT'));
-  process.on('SIGTERM', () => handle('SIGTERM'));
-}

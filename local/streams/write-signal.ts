@@ -18,7 +18,7 @@ interface WriteInput {
 }
 
 /** Whether a write command's input touches `table`. */
-export function writesTo(commandName: string, input: WriteInput, table: string): boolean {
+function writesTo(commandName: string, input: WriteInput, table: string): boolean {
   if (!WRITES.has(commandName)) return false;
   if (input.TableName === table) return true;
   if (input.RequestItems && table in input.RequestItems) return true;

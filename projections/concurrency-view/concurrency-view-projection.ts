@@ -9,11 +9,11 @@ import type { UserEventType } from '../../services/users/user/user-state';
 import { handles, type Projection } from '../projection';
 import type { ConcurrencyView } from './concurrency-view';
 
-export const CONCURRENCY_VIEW_PROJECTION_NAME = 'concurrency-view';
+const CONCURRENCY_VIEW_PROJECTION_NAME = 'concurrency-view';
 
-export const USER_EVENT_TYPES = ['SlotAcquired', 'SlotReleased', 'TaskEnqueued', 'TaskDequeued'] as const satisfies readonly UserEventType[];
+const USER_EVENT_TYPES = ['SlotAcquired', 'SlotReleased', 'TaskEnqueued', 'TaskDequeued'] as const satisfies readonly UserEventType[];
 
-export const initialConcurrencyView = (userId: string): ConcurrencyView => ({ userId, active: [], queued: [], lastSequence: 0 });
+const initialConcurrencyView = (userId: string): ConcurrencyView => ({ userId, active: [], queued: [], lastSequence: 0 });
 
 export function evolveConcurrencyView(view: ConcurrencyView | null, event: EventEnvelope<UserEventType>): ConcurrencyView {
   const v: ConcurrencyView = { ...(view ?? initialConcurrencyView(event.stream.id)), lastSequence: event.sequence };

@@ -12,10 +12,10 @@ import type { CredentialKind, CredentialView } from './credentials-view';
 
 export const CREDENTIALS_VIEW_PROJECTION_NAME = 'credentials-view';
 
-export const API_KEY_EVENT_TYPES = ['ApiKeyCreated', 'ApiKeyRevoked'] as const satisfies readonly ApiKeyEventType[];
-export const WEBHOOK_EVENT_TYPES = ['WebhookCreated', 'WebhookRevoked'] as const satisfies readonly WebhookEventType[];
+const API_KEY_EVENT_TYPES = ['ApiKeyCreated', 'ApiKeyRevoked'] as const satisfies readonly ApiKeyEventType[];
+const WEBHOOK_EVENT_TYPES = ['WebhookCreated', 'WebhookRevoked'] as const satisfies readonly WebhookEventType[];
 
-export function evolveApiKeyView(view: CredentialView | null, event: EventEnvelope<ApiKeyEventType>): CredentialView | null {
+function evolveApiKeyView(view: CredentialView | null, event: EventEnvelope<ApiKeyEventType>): CredentialView | null {
   switch (event.type) {
     case 'ApiKeyCreated':
       return {
@@ -34,7 +34,7 @@ export function evolveApiKeyView(view: CredentialView | null, event: EventEnvelo
   }
 }
 
-export function evolveWebhookView(view: CredentialView | null, event: EventEnvelope<WebhookEventType>): CredentialView | null {
+function evolveWebhookView(view: CredentialView | null, event: EventEnvelope<WebhookEventType>): CredentialView | null {
   switch (event.type) {
     case 'WebhookCreated':
       return {

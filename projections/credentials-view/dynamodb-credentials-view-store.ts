@@ -21,9 +21,9 @@ import { CREDENTIAL_KINDS, type CredentialKind, type CredentialsViewStore, type 
 /** The `by-user-kind` index (read when used: a module-level constant would keep this module in bundles that never build the store). */
 const byUserKind = () => CREDENTIALS_VIEW_TABLE.globalSecondaryIndexes[0];
 
-export const credentialKeyOf = (kind: CredentialKind, id: string): string => `${kind}#${id}`;
-export const userKindOf = (userId: string, kind: CredentialKind): string => `${userId}#${kind}`;
-export const createdKeyOf = (view: Pick<CredentialView, 'createdAt' | 'id'>): string => `${sortableTime(view.createdAt)}#${view.id}`;
+const credentialKeyOf = (kind: CredentialKind, id: string): string => `${kind}#${id}`;
+const userKindOf = (userId: string, kind: CredentialKind): string => `${userId}#${kind}`;
+const createdKeyOf = (view: Pick<CredentialView, 'createdAt' | 'id'>): string => `${sortableTime(view.createdAt)}#${view.id}`;
 
 /** The view store of one kind of credential, keyed by stream id (what apply and rebuild use). */
 export type CredentialKindStore = ProjectionStore<CredentialView> & RebuildTarget<CredentialView>;

@@ -45,7 +45,7 @@ export interface DynamoDbProgressViewStoreOptions {
   readonly maxAttempts?: number;
 }
 
-export class ProgressConflictError extends Error {
+class ProgressConflictError extends Error {
   readonly code = 'CONCURRENCY_CONFLICT';
   constructor(taskId: string, attempts: number) {
     super(`progress view of task ${taskId}: still conflicting after ${attempts} attempts; the records can be applied again`);

@@ -17,9 +17,9 @@ import type { ProgressEvent, TelemetryRecord } from '../../schemas/agent/contrac
 /** Progress lines a view keeps (the latest by seq). */
 export const DEFAULT_MAX_LINES = 50;
 /** A line's text in the view is cut to this (the full event is in the progress events table). */
-export const MAX_LINE_TEXT = 1000;
+const MAX_LINE_TEXT = 1000;
 
-export interface ProgressLine {
+interface ProgressLine {
   readonly seq: number;
   readonly at: string;
   readonly kind: ProgressEvent['kind'];

@@ -28,9 +28,9 @@ const byUser = () => TASK_VIEW_TABLE.globalSecondaryIndexes[0];
 const byUserStatus = () => TASK_VIEW_TABLE.globalSecondaryIndexes[1];
 const byStatus = () => TASK_VIEW_TABLE.globalSecondaryIndexes[2];
 
-export const createdKeyOf = (view: Pick<TaskView, 'createdAt' | 'taskId'>): string => `${sortableTime(view.createdAt)}#${view.taskId}`;
-export const updatedKeyOf = (view: Pick<TaskView, 'updatedAt' | 'taskId'>): string => `${sortableTime(view.updatedAt)}#${view.taskId}`;
-export const userStatusOf = (userId: string, status: TaskStatus): string => `${userId}#${status}`;
+const createdKeyOf = (view: Pick<TaskView, 'createdAt' | 'taskId'>): string => `${sortableTime(view.createdAt)}#${view.taskId}`;
+const updatedKeyOf = (view: Pick<TaskView, 'updatedAt' | 'taskId'>): string => `${sortableTime(view.updatedAt)}#${view.taskId}`;
+const userStatusOf = (userId: string, status: TaskStatus): string => `${userId}#${status}`;
 
 export type DynamoDbTaskViewStoreOptions = DynamoDbViewStoreOptions;
 

@@ -29,10 +29,10 @@ import { assertNever } from '../../services/kernel/decider';
 import { handles, type Projection } from '../projection';
 import type { TaskView } from './task-view';
 
-export const TASK_VIEW_PROJECTION_NAME = 'task-view';
+const TASK_VIEW_PROJECTION_NAME = 'task-view';
 
-export const TIMED_OUT_ERROR_CODE = 'TIMED_OUT';
-export const HYDRATION_FAILED_ERROR_CODE = 'HYDRATION_FAILED';
+const TIMED_OUT_ERROR_CODE = 'TIMED_OUT';
+const HYDRATION_FAILED_ERROR_CODE = 'HYDRATION_FAILED';
 
 /** Whole seconds between two ISO times (null when either is missing or unparsable). */
 export function durationSeconds(from: string | null, to: string | null): number | null {

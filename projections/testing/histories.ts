@@ -60,7 +60,7 @@ export function history<C, S, E extends EventType>(decider: Decider<C, S, E>, st
   return out;
 }
 
-export const TEST_REPO_CONFIG = withDefaults({ computeType: 'local', modelId: 'model-x', maxTurns: 80, maxBudgetUsd: 5 });
+const TEST_REPO_CONFIG = withDefaults({ computeType: 'local', modelId: 'model-x', maxTurns: 80, maxBudgetUsd: 5 });
 
 export function submit(taskId: string, userId: string, overrides: Partial<SubmitTask> = {}): SubmitTask {
   return {

@@ -15,13 +15,13 @@ import type { ProgressEventItem, ProgressEventStore } from '../../projections/pr
 /** Progress pages read per request (each up to 1,000 records). */
 const PROGRESS_PAGE = 1000;
 
-export const progressEventId = (seq: number): string => `progress-${seq}`;
+const progressEventId = (seq: number): string => `progress-${seq}`;
 
-export function lifecycleEvent(e: EventEnvelope): TaskEvent {
+function lifecycleEvent(e: EventEnvelope): TaskEvent {
   return { event_id: e.id, event_type: e.type, timestamp: e.occurredAt, metadata: { sequence: e.sequence, ...(e.data as unknown as Record<string, unknown>) } };
 }
 
-export function progressEvent(p: ProgressEventItem): TaskEvent {
+function progressEvent(p: ProgressEventItem): TaskEvent {
   const { kind, ...fields } = p.event;
   return { event_id: progressEventId(p.seq), event_type: `agent_${kind}`, timestamp: p.at, metadata: { session_id: p.sessionId, seq: p.seq, ...fields } };
 }

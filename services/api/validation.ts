@@ -8,7 +8,7 @@ import { SHARED_SCHEMAS } from '../../schemas/generated/registry';
 import { describeErrors } from '../kernel/validation';
 import { ApiError } from './errors';
 
-export const REQUEST_SCHEMAS = ['CreateTaskRequest', 'NudgeRequest', 'CreateWebhookRequest', 'CreateApiKeyRequest', 'OnboardRepoRequest'] as const;
+const REQUEST_SCHEMAS = ['CreateTaskRequest', 'NudgeRequest', 'CreateWebhookRequest', 'CreateApiKeyRequest', 'OnboardRepoRequest'] as const;
 export type RequestSchema = (typeof REQUEST_SCHEMAS)[number];
 
 let validators: Map<string, ValidateFunction> | undefined;

@@ -1,7 +1,7 @@
 /**
  * The REST API's dependencies, read from its environment once per execution environment, through
  * the cloud registry (./cloud-ports.ts): its ports and its own settings. (The single-port builders
- * storeFromEnv, busFromEnv and blobStoreFromEnv live beside their factories in ./ports/ and are
+ * storeFromEnv and busFromEnv live beside their factories in ./ports/ and are
  * re-exported here; catalog services are built by ./lambda-handler.ts.)
  *
  * Every builder names every missing variable in one error (MissingEnvironmentError), so a
@@ -18,7 +18,7 @@ import { createLogger } from '../kernel/logger';
 import { tableName } from '../kernel/tables';
 import { portsFor } from '../ports/registry';
 import { cloudRegistry, dynamoOf, type CloudOverrides } from './cloud-ports';
-import { listOf, MissingEnvironmentError, type Env } from './env';
+import { listOf, type Env } from './env';
 import { traced } from './instrument';
 import { cloudBlobs } from './ports/blobs';
 import { cloudCredentialsViews, cloudProgressEvents, cloudProgressViews, cloudStore, cloudTaskViews } from './ports/dynamodb';
@@ -26,9 +26,8 @@ import { secretsOf } from './ports/secrets';
 import { cloudNow } from './ports/settings';
 
 export type { CloudOverrides } from './cloud-ports';
-export { blobStoreFromEnv } from './ports/blobs';
 export { busFromEnv } from './ports/bus';
-export { CLOUD_COMPUTES, cloudSessionPayload, DEFAULT_CLOUD_HARNESS, type CloudCompute } from './ports/compute';
+export { CLOUD_COMPUTES, cloudSessionPayload, type CloudCompute } from './ports/compute';
 export { storeFromEnv } from './ports/dynamodb';
 
 // ── the REST API ────────────────────────────────────────────────────────────────────────────────
@@ -86,5 +85,3 @@ export async function apiDepsFromEnv(env: Env, overrides: CloudOverrides = {}): 
   };
 }
 
-export { cognitoJwt };
-export { MissingEnvironmentError };

@@ -11,16 +11,15 @@
  * Bad input (a name out of bounds, a malformed hash or user id) → VALIDATION_ERROR.
  */
 import type { ApiKeyCreated } from '../../schemas/generated/events/ApiKeyCreated.v1';
-import type { ApiKeyRevoked } from '../../schemas/generated/events/ApiKeyRevoked.v1';
 import { assertNever, type Decider } from '../kernel/decider';
 import type { DomainEvent } from '../kernel/envelope';
 import { DomainError } from '../kernel/errors';
 import { checkData, type Actor } from './common';
-import { credentialLifecycle, type CredentialState, type CredentialStatus } from './credential-lifecycle';
+import { credentialLifecycle, type CredentialState } from './credential-lifecycle';
 
 export type ApiKeyEventType = 'ApiKeyCreated' | 'ApiKeyRevoked';
-export type ApiKeyEvent = DomainEvent<ApiKeyEventType>;
-export type { ApiKeyCreated, ApiKeyRevoked };
+type ApiKeyEvent = DomainEvent<ApiKeyEventType>;
+export type { ApiKeyCreated };
 
 export type ApiKeyErrorCode = 'VALIDATION_ERROR' | 'API_KEY_ID_TAKEN' | 'API_KEY_NOT_FOUND' | 'API_KEY_ALREADY_REVOKED';
 
@@ -36,7 +35,7 @@ export interface CreateApiKey {
   readonly createdBy: Actor;
 }
 
-export interface RevokeApiKey {
+interface RevokeApiKey {
   readonly type: 'RevokeApiKey';
   readonly keyId: string;
   /** Who asks: only the owner may revoke. */
@@ -61,15 +60,14 @@ const lifecycle = credentialLifecycle({
   codes: { taken: 'API_KEY_ID_TAKEN', notFound: 'API_KEY_NOT_FOUND', alreadyRevoked: 'API_KEY_ALREADY_REVOKED' } satisfies Record<string, ApiKeyErrorCode>,
 });
 
-export type ApiKeyStatus = CredentialStatus;
 export type ApiKeyState = CredentialState<ApiKeyCreated>;
-export const initialApiKeyState = lifecycle.initialState;
-export const evolveApiKey = lifecycle.evolve;
+const initialApiKeyState = lifecycle.initialState;
+const evolveApiKey = lifecycle.evolve;
 
 // ── decide ──────────────────────────────────────────────────────────────────────────────────────
 
 /** Name rules (the schema says the same): 1–64 characters, not blank, no control characters. */
-export function apiKeyNameIssue(name: unknown): string | null {
+function apiKeyNameIssue(name: unknown): string | null {
   if (typeof name !== 'string') return 'The API key name must be a string.';
   const length = [...name].length;
   if (length < 1 || length > 64 || name.trim() === '' || /[\u0000-\u001F\u007F]/.test(name)) {
@@ -87,7 +85,7 @@ export function checkCreateApiKey(c: CreateApiKey): ApiKeyCreated {
   return data;
 }
 
-export function decideApiKey(command: ApiKeyCommand, state: ApiKeyState): ApiKeyEvent[] {
+function decideApiKey(command: ApiKeyCommand, state: ApiKeyState): ApiKeyEvent[] {
   switch (command.type) {
     case 'CreateApiKey':
       return lifecycle.create(checkCreateApiKey(command), state);

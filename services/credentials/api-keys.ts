@@ -40,7 +40,7 @@ import { apiKeyDecider, checkCreateApiKey, type ApiKeyErrorCode, type CreateApiK
 import { isCredentialId, newCredentialId } from './common';
 import { commandContext, type CredentialsContext } from './context';
 
-export const API_KEY_PREFIX = 'bgak_';
+const API_KEY_PREFIX = 'bgak_';
 /** `bgak_<keyId>_<secret>`: keyId without `_`, secret 32 bytes base64url (43 characters). */
 const API_KEY = /^bgak_([a-z0-9]{8,64})_([A-Za-z0-9_-]{43})$/;
 const MAX_KEY_LENGTH = API_KEY_PREFIX.length + 64 + 1 + 43;

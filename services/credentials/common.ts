@@ -12,7 +12,7 @@ import { EventValidationError, validateEventData } from '../kernel/validation';
  * of an API key). New ids are 16 lowercase hex characters (64 random bits); the schemas accept
  * 8–64 such characters so that the format can grow without a new schema version.
  */
-export const CREDENTIAL_ID = /^[a-z0-9]{8,64}$/;
+const CREDENTIAL_ID = /^[a-z0-9]{8,64}$/;
 
 export function isCredentialId(value: unknown): value is string {
   return typeof value === 'string' && CREDENTIAL_ID.test(value);

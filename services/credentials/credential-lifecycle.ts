@@ -11,7 +11,7 @@ import type { DomainEvent, EventDataMap, EventType, FoldableEvent } from '../ker
 import { DomainError } from '../kernel/errors';
 import { checkData } from './common';
 
-export type CredentialStatus = 'NONE' | 'ACTIVE' | 'REVOKED';
+type CredentialStatus = 'NONE' | 'ACTIVE' | 'REVOKED';
 
 /** A credential's state: before its creation every field of its data is null. */
 export type CredentialState<Data> = { readonly status: CredentialStatus; readonly createdAt: string | null; readonly revokedAt: string | null } & {

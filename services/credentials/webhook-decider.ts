@@ -12,21 +12,20 @@
  * Bad input (a name outside the rule of CreateWebhookRequest, docs/API.md; a malformed user id or secret name) → VALIDATION_ERROR.
  */
 import type { WebhookCreated } from '../../schemas/generated/events/WebhookCreated.v1';
-import type { WebhookRevoked } from '../../schemas/generated/events/WebhookRevoked.v1';
 import { assertNever, type Decider } from '../kernel/decider';
 import type { DomainEvent } from '../kernel/envelope';
 import { DomainError } from '../kernel/errors';
 import { checkData, type Actor } from './common';
-import { credentialLifecycle, type CredentialState, type CredentialStatus } from './credential-lifecycle';
+import { credentialLifecycle, type CredentialState } from './credential-lifecycle';
 
 export type WebhookEventType = 'WebhookCreated' | 'WebhookRevoked';
-export type WebhookEvent = DomainEvent<WebhookEventType>;
-export type { WebhookCreated, WebhookRevoked };
+type WebhookEvent = DomainEvent<WebhookEventType>;
+export type { WebhookCreated };
 
 export type WebhookErrorCode = 'VALIDATION_ERROR' | 'WEBHOOK_ID_TAKEN' | 'WEBHOOK_NOT_FOUND' | 'WEBHOOK_ALREADY_REVOKED';
 
 /** The rule for webhook names (CreateWebhookRequest in docs/API.md; 2–64 characters: the rule needs a first and a last character). */
-export const WEBHOOK_NAME = /^[a-zA-Z0-9][a-zA-Z0-9 _-]{0,62}[a-zA-Z0-9]$/;
+const WEBHOOK_NAME = /^[a-zA-Z0-9][a-zA-Z0-9 _-]{0,62}[a-zA-Z0-9]$/;
 
 // ── commands ────────────────────────────────────────────────────────────────────────────────────
 
@@ -39,7 +38,7 @@ export interface CreateWebhook {
   readonly secretRef: string;
 }
 
-export interface RevokeWebhook {
+interface RevokeWebhook {
   readonly type: 'RevokeWebhook';
   readonly webhookId: string;
   /** Who asks: only the owner may revoke. */
@@ -64,14 +63,13 @@ const lifecycle = credentialLifecycle({
   codes: { taken: 'WEBHOOK_ID_TAKEN', notFound: 'WEBHOOK_NOT_FOUND', alreadyRevoked: 'WEBHOOK_ALREADY_REVOKED' } satisfies Record<string, WebhookErrorCode>,
 });
 
-export type WebhookStatus = CredentialStatus;
 export type WebhookState = CredentialState<WebhookCreated>;
-export const initialWebhookState = lifecycle.initialState;
-export const evolveWebhook = lifecycle.evolve;
+const initialWebhookState = lifecycle.initialState;
+const evolveWebhook = lifecycle.evolve;
 
 // ── decide ──────────────────────────────────────────────────────────────────────────────────────
 
-export function webhookNameIssue(name: unknown): string | null {
+function webhookNameIssue(name: unknown): string | null {
   if (typeof name === 'string' && WEBHOOK_NAME.test(name)) return null;
   const got = typeof name === 'string' ? `got ${[...name].length} characters` : 'got no string';
   return `The webhook name must be 2-64 characters: letters, digits, spaces, "_" or "-", starting and ending with a letter or digit (${got}); e.g. "ci-pipeline".`;
@@ -86,7 +84,7 @@ export function checkCreateWebhook(c: CreateWebhook): WebhookCreated {
   return data;
 }
 
-export function decideWebhook(command: WebhookCommand, state: WebhookState): WebhookEvent[] {
+function decideWebhook(command: WebhookCommand, state: WebhookState): WebhookEvent[] {
   switch (command.type) {
     case 'CreateWebhook':
       return lifecycle.create(checkCreateWebhook(command), state);

@@ -33,9 +33,7 @@ import { isCredentialId, newCredentialId } from './common';
 import { commandContext, type CredentialsContext } from './context';
 import { checkCreateWebhook, webhookDecider, type CreateWebhook, type WebhookErrorCode } from './webhook-decider';
 
-/** The header callers sign requests with, and its scheme. */
-export const WEBHOOK_SIGNATURE_HEADER = 'X-Webhook-Signature';
-export const WEBHOOK_ID_HEADER = 'X-Webhook-Id';
+/** The signature header's scheme: `sha256=` and the hex HMAC. */
 const SIGNATURE_SHAPE = /^sha256=[0-9a-fA-F]{64}$/;
 
 export type WebhookVerification =

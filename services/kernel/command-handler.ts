@@ -55,7 +55,7 @@ export type CommandResult<R> =
 const nextUlid = monotonicFactory();
 
 /** Wraps domain events into envelopes ready to append (ids, times, correlation, source). */
-export function toPendingEvents(stream: StreamRef, events: readonly DomainEvent[], context: CommandContext): PendingEvent[] {
+function toPendingEvents(stream: StreamRef, events: readonly DomainEvent[], context: CommandContext): PendingEvent[] {
   const occurredAt = context.now.toISOString();
   return events.map(
     (event) =>

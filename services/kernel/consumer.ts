@@ -17,7 +17,7 @@ import type { EventEnvelope } from './envelope';
 import { createLogger, type Logger } from './logger';
 import { validateEnvelope } from './validation';
 
-export const IDEMPOTENCY_TTL_SECONDS = 48 * 3600;
+const IDEMPOTENCY_TTL_SECONDS = 48 * 3600;
 
 export interface HandlerContext {
   readonly logger: Logger;
@@ -25,7 +25,7 @@ export interface HandlerContext {
   readonly now: () => Date;
 }
 
-export type EventHandler = (event: EventEnvelope, context: HandlerContext) => Promise<void>;
+type EventHandler = (event: EventEnvelope, context: HandlerContext) => Promise<void>;
 
 /** An EventBridge event that is not a domain event: a schedule firing (sweep, deadline). */
 export interface Trigger {
@@ -36,7 +36,7 @@ export interface Trigger {
   readonly detail: Readonly<Record<string, unknown>>;
 }
 
-export type TriggerHandler = (trigger: Trigger, context: HandlerContext) => Promise<void>;
+type TriggerHandler = (trigger: Trigger, context: HandlerContext) => Promise<void>;
 
 /** What a catalog service provides: a handler for domain events, for triggers, or both. */
 export interface ServiceHandlers {
@@ -62,7 +62,7 @@ type Incoming = { kind: 'event'; event: EventEnvelope } | { kind: 'trigger'; tri
  * The EventBridge event in an SQS message body: a domain event (its `detail` is our envelope,
  * validated here) or a trigger (anything else, e.g. a schedule).
  */
-export function parseSqsRecord(record: SQSRecord): Incoming {
+function parseSqsRecord(record: SQSRecord): Incoming {
   const body = JSON.parse(record.body) as { id?: string; source?: string; 'detail-type'?: string; time?: string; detail?: Record<string, unknown> };
   const detail = body.detail ?? {};
   if (typeof body.source === 'string' && body.source.startsWith('abca.') && 'stream' in detail && 'sequence' in detail) {

@@ -14,7 +14,7 @@ export interface Decider<Command, State, E extends EventType> {
 }
 
 /** The `type` of each command of a command union. */
-export type CommandTypeOf<Command> = Command extends { readonly type: infer T extends string } ? T : never;
+type CommandTypeOf<Command> = Command extends { readonly type: infer T extends string } ? T : never;
 
 /**
  * A decider's command → event table: the event types `decide` may return for each command type.

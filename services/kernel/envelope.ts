@@ -15,7 +15,7 @@ export interface StreamRef {
   readonly id: string;
 }
 
-export interface EventMetadata {
+interface EventMetadata {
   /** `user:<id>`, `service:<name>` or `system`. */
   readonly actor: string;
   readonly traceId?: string;

@@ -70,7 +70,7 @@ export function toEntry(event: EventEnvelope, eventBusName: string): { eventId: 
 }
 
 /** AWS's size of an entry: Time (14 bytes) + Source + DetailType + Detail + Resources, UTF-8. */
-export function entrySize(entry: PutEventsRequestEntry): number {
+function entrySize(entry: PutEventsRequestEntry): number {
   return (
     14 +
     Buffer.byteLength(entry.Source ?? '') +

@@ -43,7 +43,7 @@ export function describeErrors(errors: readonly ErrorObject[] | null | undefined
   });
 }
 
-export function isKnownEventType(type: string): type is EventType {
+function isKnownEventType(type: string): type is EventType {
   return Object.prototype.hasOwnProperty.call(EVENT_SCHEMAS, type);
 }
 

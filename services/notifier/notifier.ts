@@ -23,7 +23,7 @@ export const SLACK_WEBHOOK_URL_ENV = 'ABCA_SLACK_WEBHOOK_URL';
 
 export const NOTIFIED_EVENT_TYPES = ['TaskCompleted', 'TaskFailed', 'TaskCancelled', 'TaskTimedOut'] as const;
 
-export interface InputTransformerSettings {
+interface InputTransformerSettings {
   readonly InputPathsMap: Readonly<Record<string, string>>;
   readonly InputTemplate: string;
 }
@@ -76,7 +76,7 @@ export const NOTIFIER_RULE: NotifierRule = {
 export const NOTIFIER_RETRY = { maximumRetryAttempts: 10, maximumEventAgeSeconds: 3600 } as const;
 
 /** CreateConnection input (EventBridge wants an authorization; a Slack webhook ignores the header). */
-export interface NotifierConnectionSettings {
+interface NotifierConnectionSettings {
   readonly Name: string;
   readonly Description: string;
   readonly AuthorizationType: 'API_KEY';
@@ -84,7 +84,7 @@ export interface NotifierConnectionSettings {
 }
 
 /** CreateApiDestination input, once the connection's ARN is known. */
-export interface NotifierApiDestinationSettings {
+interface NotifierApiDestinationSettings {
   readonly Name: string;
   readonly Description: string;
   readonly InvocationEndpoint: string;
@@ -93,7 +93,7 @@ export interface NotifierApiDestinationSettings {
 }
 
 /** PutTargets entry for the rule, once the API destination's ARN is known. */
-export interface NotifierTargetSettings {
+interface NotifierTargetSettings {
   readonly Id: string;
   readonly Arn: string;
   readonly RoleArn?: string;

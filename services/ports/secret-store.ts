@@ -23,7 +23,7 @@ export interface SecretStore {
 }
 
 /** Valid secret names, for every adapter. */
-export const SECRET_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
+const SECRET_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 
 /** Largest secret value accepted (Secrets Manager's limit is 64 KB). */
 export const MAX_SECRET_BYTES = 64 * 1024;

@@ -40,6 +40,6 @@ export function createPublisher({ bus, logger }: PublisherDeps) {
   };
 }
 
-export function envelopeOf(record: DynamoDBRecord): EventEnvelope {
+function envelopeOf(record: DynamoDBRecord): EventEnvelope {
   return parseItem(record.dynamodb!.NewImage as Record<string, AttributeValue>);
 }

@@ -35,12 +35,12 @@ export const REPUBLISH_STREAM_TYPES = STREAM_TYPES;
 export type Instant = Date | string;
 
 /** Narrows any selection to events whose `recordedAt` is in [recordedFrom, recordedTo). */
-export interface RecordedWindow {
+interface RecordedWindow {
   readonly recordedFrom?: Instant;
   readonly recordedTo?: Instant;
 }
 
-export interface StreamSelection extends RecordedWindow {
+interface StreamSelection extends RecordedWindow {
   readonly stream: StreamRef;
   /** First sequence to re-send (default 1). */
   readonly fromSequence?: number;
@@ -48,12 +48,12 @@ export interface StreamSelection extends RecordedWindow {
   readonly toSequence?: number;
 }
 
-export interface StreamTypeSelection extends RecordedWindow {
+interface StreamTypeSelection extends RecordedWindow {
   readonly streamType: StreamType;
 }
 
 /** Every stream of the store (optionally narrowed by recordedAt). */
-export type AllSelection = RecordedWindow;
+type AllSelection = RecordedWindow;
 
 export type RepublishSelection = StreamSelection | StreamTypeSelection | AllSelection;
 
@@ -181,10 +181,6 @@ export async function republish(options: RepublishOptions): Promise<RepublishRep
   return report();
 }
 
-/** Checks a selection without running it (what `republish` does first); throws RepublishArgumentError. */
-export function validateSelection(selection: RepublishSelection): void {
-  resolveSelection(selection);
-}
 
 /** A one-line description of a selection, e.g. `Task#t-1 sequences 3..7`. */
 export function describeSelection(selection: RepublishSelection): string {

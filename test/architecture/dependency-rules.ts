@@ -21,9 +21,9 @@
  */
 import type { ImportEdge, ImportGraph } from './import-graph';
 
-export const PRODUCT_FOLDERS = ['schemas', 'services', 'projections', 'agent', 'infra', 'cli'] as const;
+const PRODUCT_FOLDERS = ['schemas', 'services', 'projections', 'agent', 'infra', 'cli'] as const;
 /** Folders of the platform (everything of the product that is not the agent). */
-export const PLATFORM_FOLDERS = ['schemas', 'services', 'projections', 'infra', 'cli'] as const;
+const PLATFORM_FOLDERS = ['schemas', 'services', 'projections', 'infra', 'cli'] as const;
 
 export type RuleId =
   | 'product-imports-no-local'
@@ -53,7 +53,7 @@ export interface RuleOptions {
 }
 
 const segments = (file: string) => file.split('/');
-export const topFolder = (file: string): string => segments(file)[0]!;
+const topFolder = (file: string): string => segments(file)[0]!;
 
 /** Test code: a `*.test.ts` file, anything under a `test/` or `testing/` folder, or under `bench/`. */
 export function isTestCode(file: string): boolean {
@@ -61,12 +61,12 @@ export function isTestCode(file: string): boolean {
   return /\.test\.ts$/.test(file) || parts[0] === 'bench' || parts.slice(0, -1).some((p) => p === 'test' || p === 'testing');
 }
 
-export const isProduction = (file: string): boolean => !isTestCode(file);
+const isProduction = (file: string): boolean => !isTestCode(file);
 
 const inFolders = (file: string, folders: readonly string[]) => folders.includes(topFolder(file));
 
 /** Whether `file` is one of `paths` or lies under one of them. */
-export function isUnder(file: string, paths: readonly string[]): boolean {
+function isUnder(file: string, paths: readonly string[]): boolean {
   return paths.some((p) => {
     const clean = p.replace(/^\.\//, '').replace(/\/$/, '');
     return clean === '.' || file === clean || file.startsWith(`${clean}/`);

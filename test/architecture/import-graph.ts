@@ -32,7 +32,7 @@ export interface ImportGraph {
 const SKIPPED_DIRS = new Set(['node_modules', 'dist', 'cdk.out', '.git', '.abca', 'coverage']);
 
 /** Every `.ts` file under `root` (no `.d.ts`), as relative POSIX paths. */
-export function listTsFiles(root: string): string[] {
+function listTsFiles(root: string): string[] {
   const out: string[] = [];
   const walk = (dir: string) => {
     for (const entry of readdirSync(dir, { withFileTypes: true })) {

@@ -104,7 +104,7 @@ export async function allTerminal(store: EventStore, taskIds: readonly string[])
 }
 
 /** JSON with sorted keys (stored items come back in another key order); undefined and null alike. */
-export function canonical(value: unknown): string {
+function canonical(value: unknown): string {
   return JSON.stringify(value ?? null, (_key, v: unknown) =>
     v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => a.localeCompare(b))) : v,
   );

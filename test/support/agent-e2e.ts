@@ -14,7 +14,7 @@ import type { ReplayStep } from '../../agent/harness/replay';
 import type { HarnessSpec } from '../../schemas/agent/contracts';
 import { startTestPlatform, TEST_REPO, waitUntil } from './platform';
 
-export const TERMINAL = ['COMPLETED', 'FAILED', 'TIMED_OUT', 'CANCELLED'];
+const TERMINAL = ['COMPLETED', 'FAILED', 'TIMED_OUT', 'CANCELLED'];
 
 export interface AgentE2e {
   readonly platform: Platform;

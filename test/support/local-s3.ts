@@ -19,7 +19,7 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import { S3BlobStore } from '../../services/adapters/blob-store/s3-blob-store';
 import { s3Client } from '../../services/adapters/s3/s3-client';
 
-export interface S3Request {
+interface S3Request {
   readonly method: string;
   /** Path and query, as sent (`/bucket/key?x-id=GetObject`). */
   readonly url: string;

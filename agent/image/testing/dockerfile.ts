@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 
-export interface Instruction {
+interface Instruction {
   readonly keyword: string;
   readonly args: string;
   readonly line: number;
@@ -23,7 +23,7 @@ export interface Dockerfile {
   readonly stages: Stage[];
 }
 
-export const AGENT_DOCKERFILE = path.join(__dirname, '..', 'Dockerfile');
+const AGENT_DOCKERFILE = path.join(__dirname, '..', 'Dockerfile');
 
 export function parseDockerfile(text: string): Dockerfile {
   const instructions: Instruction[] = [];
@@ -62,7 +62,7 @@ export function parseDockerfile(text: string): Dockerfile {
   return { args: globalArgs, stages };
 }
 
-export const readDockerfile = (file: string = AGENT_DOCKERFILE): Dockerfile => parseDockerfile(readFileSync(file, 'utf8'));
+const readDockerfile = (file: string = AGENT_DOCKERFILE): Dockerfile => parseDockerfile(readFileSync(file, 'utf8'));
 
 /** One COPY from the build context (not `--from=<stage>`): its sources and where they go. */
 export interface ContextCopy {

@@ -33,7 +33,7 @@ export interface StageBuildOptions {
   readonly edit?: (workdir: string) => void;
 }
 
-export interface RunResult {
+interface RunResult {
   readonly command: string;
   readonly status: number | null;
   readonly output: string;
@@ -53,7 +53,7 @@ export interface StagedBuild {
 }
 
 /** The ignore patterns of `<Dockerfile>.dockerignore` (comments and blank lines dropped). */
-export function ignorePatterns(file: string): string[] {
+function ignorePatterns(file: string): string[] {
   return readFileSync(file, 'utf8')
     .split('\n')
     .map((l) => l.trim())

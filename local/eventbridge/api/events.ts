@@ -8,13 +8,13 @@ import { matches } from '../pattern';
 import type { ApiContext, Handler } from './context';
 import { reqList, reqString, type Req } from './validate';
 
-export const MAX_ENTRIES = 10;
-export const MAX_REQUEST_BYTES = 256 * 1024;
+const MAX_ENTRIES = 10;
+const MAX_REQUEST_BYTES = 256 * 1024;
 
 type EntryResult = { EventId: string } | { ErrorCode: string; ErrorMessage: string };
 
 /** AWS's entry size: 14 bytes for Time, plus Source, DetailType, Detail and Resources in UTF-8. */
-export function entrySize(e: Req): number {
+function entrySize(e: Req): number {
   const s = (v: unknown) => (typeof v === 'string' ? Buffer.byteLength(v) : 0);
   const resources = Array.isArray(e.Resources) ? e.Resources.reduce((n: number, r) => n + s(r), 0) : 0;
   return 14 + s(e.Source) + s(e.DetailType) + s(e.Detail) + resources;

@@ -11,7 +11,7 @@ const STATES: RuleState[] = ['ENABLED', 'DISABLED', 'ENABLED_WITH_ALL_CLOUDTRAIL
 
 const ruleName = (req: Req) => reqString(req, 'Name', { max: 64, pattern: NAME });
 
-export const describeRuleShape = (r: RuleRecord) =>
+const describeRuleShape = (r: RuleRecord) =>
   compact({
     Name: r.Name,
     Arn: r.Arn,

@@ -6,7 +6,7 @@ import type { InputTransformer, TargetRecord } from '../model';
 import { requireBus, requireRule, type Handler } from './context';
 import { optInt, optObject, optString, paginate, reqList, reqString, type Req } from './validate';
 
-export const MAX_TARGETS_PER_RULE = 5;
+const MAX_TARGETS_PER_RULE = 5;
 const TARGET_ID = /^[.\-_A-Za-z0-9]+$/;
 
 /** Checks one target of PutTargets; a problem fails the whole request (ValidationException). */

@@ -50,13 +50,6 @@ export function optInt(req: Req, key: string, min: number, max: number): number 
   return v;
 }
 
-export function optBool(req: Req, key: string): boolean | undefined {
-  const v = req[key];
-  if (v === undefined || v === null) return undefined;
-  if (typeof v !== 'boolean') throw validation(`Parameter ${key} must be a boolean.`);
-  return v;
-}
-
 export function optObject(req: Req, key: string): Req | undefined {
   const v = req[key];
   if (v === undefined || v === null) return undefined;
@@ -84,7 +77,7 @@ export function optStringList(req: Req, key: string): string[] | undefined {
  * A timestamp member in epoch seconds. The SDKs send epoch seconds (a number) for awsJson 1.1;
  * ISO 8601 strings and numeric strings are accepted too.
  */
-export function optTimestamp(req: Req, key: string): number | undefined {
+function optTimestamp(req: Req, key: string): number | undefined {
   const v = req[key];
   if (v === undefined || v === null) return undefined;
   if (typeof v === 'number' && Number.isFinite(v)) return v;

@@ -14,7 +14,7 @@ const IPV4_SHAPE = /^[0-9]+\.[0-9]+\.[0-9]+\.[0-9]+$/;
 const IPV6_SHAPE = /^[0-9a-fA-F:]*:[0-9a-fA-F:]*$/;
 
 /** Whether `s` has the shape Ruler accepts as an IP literal (it may still fail to parse). */
-export function looksLikeIp(s: string): boolean {
+function looksLikeIp(s: string): boolean {
   return IPV4_SHAPE.test(s) || IPV6_SHAPE.test(s);
 }
 
@@ -97,7 +97,7 @@ function parseV6(s: string): number[] | null {
 }
 
 /** The address bytes (4 or 16) of an IP literal, or null when `s` is not one. */
-export function parseIp(s: string): number[] | null {
+function parseIp(s: string): number[] | null {
   if (s.length < 2) return null;
   const c = s.charCodeAt(0);
   // A dotted quad has a '.' and no ':'; IPv6 needs a ':' (and never has a '.').

@@ -9,7 +9,7 @@
  * matches an equal number.
  */
 
-export const NUMERIC_LIMIT = 5e9;
+const NUMERIC_LIMIT = 5e9;
 
 /** Whether `n` can take part in numeric matching (finite and within ±5e9). */
 export function isComparable(n: number): boolean {

@@ -11,7 +11,7 @@ import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { startLocalEventBridge, type LocalEventBridge, type LocalEventBridgeOptions } from '../server';
 import type { LogLevel } from '../log';
 
-export interface LogLine {
+interface LogLine {
   readonly level: LogLevel;
   readonly message: string;
   readonly fields?: Record<string, unknown>;
@@ -24,7 +24,7 @@ export interface TestBus {
   stop(): Promise<void>;
 }
 
-export function clientFor(url: string, region = 'us-east-1'): EventBridgeClient {
+function clientFor(url: string, region = 'us-east-1'): EventBridgeClient {
   return new EventBridgeClient({ endpoint: url, region, credentials: { accessKeyId: 'local', secretAccessKey: 'local' }, maxAttempts: 1 });
 }
 

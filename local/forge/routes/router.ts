@@ -16,7 +16,7 @@ export interface RouteContext {
   body(): Promise<Record<string, unknown>>;
 }
 
-export interface ApiResult {
+interface ApiResult {
   readonly status: number;
   readonly body: unknown;
   readonly headers?: Record<string, string>;

@@ -29,7 +29,7 @@ function loadSchemas(): Record<string, Schema> {
 }
 
 /** The named component schema (e.g. `issue`); throws when GitHub's description has none. */
-export function openApiSchema(name: string): Schema {
+function openApiSchema(name: string): Schema {
   const schema = loadSchemas()[name];
   if (!schema) throw new Error(`No schema ${name} in GitHub's OpenAPI description`);
   return schema;

@@ -6,7 +6,7 @@ import { startLocalForge, type LocalForge, type LocalForgeOptions } from '../ser
 
 export const TEST_TOKEN = 'forge-test-token';
 
-export interface ApiResponse<T = any> {
+interface ApiResponse<T = any> {
   readonly status: number;
   readonly headers: Headers;
   readonly body: T;

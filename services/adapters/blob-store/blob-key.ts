@@ -12,7 +12,7 @@ export class BlobKeyError extends Error {
   }
 }
 
-export const MAX_BLOB_KEY_LENGTH = 1024;
+const MAX_BLOB_KEY_LENGTH = 1024;
 
 /** The key's `/`-separated segments; throws BlobKeyError for a key that breaks the rules above. */
 export function blobKeySegments(key: string): string[] {

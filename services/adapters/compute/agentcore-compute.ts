@@ -45,7 +45,7 @@ export interface AgentCoreComputeOptions {
 }
 
 /** What the image's server answers to an invocation (agent/image/agentcore-server.ts). */
-export interface InvocationAnswer {
+interface InvocationAnswer {
   readonly status?: string;
   readonly sessionId?: string;
 }

@@ -25,7 +25,7 @@ interface SdkErrorShape {
   readonly $metadata?: { readonly httpStatusCode?: number };
 }
 
-export function isRetryableAwsError(err: unknown): boolean {
+function isRetryableAwsError(err: unknown): boolean {
   if (err instanceof ComputeStartError) return err.retryable;
   if (err === null || typeof err !== 'object') return true;
   const e = err as SdkErrorShape;

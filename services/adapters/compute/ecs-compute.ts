@@ -61,7 +61,7 @@ export interface EcsComputeOptions {
 }
 
 /** ECS caps the JSON of a RunTask's overrides at 8192 characters. */
-export const ECS_OVERRIDES_MAX_CHARS = 8192;
+const ECS_OVERRIDES_MAX_CHARS = 8192;
 
 const RETRYABLE_FAILURE = /^RESOURCE:|capacity|^AGENT$|timeout|throttl|unavailable|try again/i;
 const RUNNING_OR_STOPPED = ['RUNNING', 'STOPPED'] as const;

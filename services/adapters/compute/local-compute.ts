@@ -73,7 +73,7 @@ export interface LocalSessionExit {
   readonly logFile: string;
 }
 
-export type RunAs = 'auto' | 'current' | { readonly uid: number; readonly gid: number };
+type RunAs = 'auto' | 'current' | { readonly uid: number; readonly gid: number };
 
 export interface LocalComputeOptions {
   /** Where the registry, workspaces and logs live (created when missing). */
@@ -137,7 +137,7 @@ const STALE_CLAIM_MS = 60_000;
 const POLL_MS = 50;
 
 /** Repository paths the sandboxed agent needs (read-only): its code, shared types, dependencies. */
-export const DEFAULT_REPO_BINDS = ['agent', 'services', 'schemas', 'local', 'node_modules', 'package.json', 'tsconfig.json'] as const;
+const DEFAULT_REPO_BINDS = ['agent', 'services', 'schemas', 'local', 'node_modules', 'package.json', 'tsconfig.json'] as const;
 const SYSTEM_DIRS = ['/usr', '/bin', '/sbin', '/lib', '/lib32', '/lib64', '/libx32'];
 const ETC_FILES = [
   '/etc/resolv.conf',

@@ -12,7 +12,7 @@ import type { Octokit as OctokitRest } from '@octokit/rest';
 
 export type Octokit = OctokitRest;
 
-export const GITHUB_API_URL = 'https://api.github.com';
+const GITHUB_API_URL = 'https://api.github.com';
 
 export interface OctokitOptions {
   readonly token: string;

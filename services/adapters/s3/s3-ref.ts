@@ -5,7 +5,7 @@
  */
 import { BlobKeyError, blobKeySegments } from '../blob-store/blob-key';
 
-export const S3_SCHEME = 's3://';
+const S3_SCHEME = 's3://';
 
 export interface S3Location {
   readonly bucket: string;

@@ -48,13 +48,13 @@ import { FoldingConcurrencyViewStore, FoldingTaskViewStore } from './folding-vie
 export const REPO = 'octo/widgets';
 
 /** The ports the harness builds (the views are the read-only doubles the watchdog is given apart). */
-export const HARNESS_PORTS = ['store', 'bus', 'now', 'admission', 'compute', 'scheduler', 'git', 'blobs', 'memory', 'screening', 'contextSource', 'heartbeats', 'watchdogConfig'] as const;
-export type HarnessPortName = (typeof HARNESS_PORTS)[number];
+const HARNESS_PORTS = ['store', 'bus', 'now', 'admission', 'compute', 'scheduler', 'git', 'blobs', 'memory', 'screening', 'contextSource', 'heartbeats', 'watchdogConfig'] as const;
+type HarnessPortName = (typeof HARNESS_PORTS)[number];
 /** Ports a test may give (the harness has none of its own). */
-export type OptionalHarnessPorts = Partial<Pick<Ports, 'memory' | 'screening' | 'contextSource' | 'heartbeats' | 'watchdogConfig'>>;
+type OptionalHarnessPorts = Partial<Pick<Ports, 'memory' | 'screening' | 'contextSource' | 'heartbeats' | 'watchdogConfig'>>;
 
 /** A clock tests move by hand. */
-export class FakeClock {
+class FakeClock {
   private t: number;
   constructor(start = new Date()) {
     this.t = start.getTime();

@@ -11,7 +11,7 @@ export type GitHubTrigger =
   | { readonly kind: 'ping' }
   | { readonly kind: 'ignored'; readonly reason: string };
 
-export const MENTION = '@bgagent';
+const MENTION = '@bgagent';
 
 type Obj = Record<string, unknown>;
 const obj = (v: unknown): Obj | undefined => (typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Obj) : undefined);

@@ -32,7 +32,7 @@ interface OwnTask {
 }
 
 /** The caller's task, or 404 (missing, or another user's: the same answer). */
-export async function loadOwnTask(ctx: RouteContext): Promise<OwnTask> {
+async function loadOwnTask(ctx: RouteContext): Promise<OwnTask> {
   const taskId = idParam(ctx, 'task_id', 'TASK_NOT_FOUND', 'Task');
   const events = await ctx.deps.store.readStream(taskStream(taskId));
   const view = foldTaskView(events);

@@ -1,8 +1,7 @@
 /** Cloud factory of the blob store (S3, ABCA_BLOB_BUCKET). */
 import { S3BlobStore } from '../../adapters/blob-store/s3-blob-store';
 import { s3Client } from '../../adapters/s3/s3-client';
-import { cloudPortsFor, type CloudPortFactory } from '../cloud-ports';
-import type { Env } from '../env';
+import type { CloudPortFactory } from '../cloud-ports';
 import { traced } from '../instrument';
 
 export const cloudBlobs: CloudPortFactory<'blobs'> = (ctx) => {
@@ -10,6 +9,3 @@ export const cloudBlobs: CloudPortFactory<'blobs'> = (ctx) => {
   return new S3BlobStore({ client: traced(s3Client(ctx.env.AWS_REGION ? { region: ctx.env.AWS_REGION } : {})), bucket: blobBucket });
 };
 
-export function blobStoreFromEnv(env: Env, what: string) {
-  return cloudPortsFor(['blobs'], { blobs: cloudBlobs }, env, what).blobs;
-}

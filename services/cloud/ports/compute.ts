@@ -19,7 +19,7 @@ export const CLOUD_COMPUTES = ['agentcore', 'ecs'] as const;
 export type CloudCompute = (typeof CLOUD_COMPUTES)[number];
 
 /** The harness of cloud sessions unless ABCA_AGENT_HARNESS says otherwise. */
-export const DEFAULT_CLOUD_HARNESS: HarnessSpec = { type: 'claude', provider: 'bedrock' };
+const DEFAULT_CLOUD_HARNESS: HarnessSpec = { type: 'claude', provider: 'bedrock' };
 
 /**
  * AgentCore or ECS (ABCA_COMPUTE), with the agent's payload: the repository's verification (read

@@ -21,7 +21,7 @@ import { DomainError } from '../errors';
 import { validateEventData } from '../validation';
 
 /** occurredAt of the first given event; later ones follow one second apart. */
-export const GIVEN_EPOCH = '2025-01-01T00:00:00.000Z';
+const GIVEN_EPOCH = '2025-01-01T00:00:00.000Z';
 
 export type GivenEvent<E extends EventType = EventType> = E extends EventType
   ? DomainEvent<E> & { readonly occurredAt?: string }

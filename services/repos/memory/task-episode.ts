@@ -11,7 +11,7 @@ import { assertNever } from '../../kernel/decider';
 import { truncate } from '../../tasks/task/text';
 
 /** An episode's text is kept short: memory takes at most 2,000 tokens of a prompt, shared by many episodes. */
-export const MAX_EPISODE_CHARS = 1_200;
+const MAX_EPISODE_CHARS = 1_200;
 
 /** Deterministic per task: a re-delivered terminal event writes the same item again. */
 export const episodeId = (taskId: string): string => `task:${taskId}`;

@@ -28,7 +28,7 @@ export interface RepoConfigInput {
   readonly session?: { readonly maxDurationMinutes?: number; readonly heartbeatTimeoutSeconds?: number };
 }
 
-export const DEFAULT_MODEL_ID = 'anthropic.claude-sonnet-4-5';
+const DEFAULT_MODEL_ID = 'anthropic.claude-sonnet-4-5';
 
 function deepFreeze<T>(value: T): T {
   if (value !== null && typeof value === 'object') {

@@ -3,9 +3,6 @@
  * Onboarding is declarative: applying the same config again changes nothing, applying another one
  * records the change, so re-running `bgagent repo onboard` (or a deploy of the Blueprint) converges.
  */
-import type { RepoConfigUpdated } from '../../../schemas/generated/events/RepoConfigUpdated.v1';
-import type { RepoOffboarded } from '../../../schemas/generated/events/RepoOffboarded.v1';
-import type { RepoOnboarded } from '../../../schemas/generated/events/RepoOnboarded.v1';
 import { assertNever, type CommandEvents, type Decider } from '../../kernel/decider';
 import type { DomainEvent, FoldableEvent } from '../../kernel/envelope';
 import { DomainError } from '../../kernel/errors';
@@ -19,26 +16,25 @@ import {
 } from './repo-config';
 
 export type RepoEventType = 'RepoOnboarded' | 'RepoConfigUpdated' | 'RepoOffboarded';
-export type RepoEvent = DomainEvent<RepoEventType>;
-export type { RepoConfigUpdated, RepoOffboarded, RepoOnboarded };
+type RepoEvent = DomainEvent<RepoEventType>;
 
 // ── commands ────────────────────────────────────────────────────────────────────────────────────
 
 /** Onboard a repository, or converge an onboarded one to this config. `config` may be partial. */
-export interface OnboardRepo {
+interface OnboardRepo {
   readonly type: 'OnboardRepo';
   readonly repo: string;
   readonly config: RepoConfigInput;
 }
 
 /** Replace the config of an onboarded repository. `config` may be partial (defaults fill the rest). */
-export interface UpdateRepoConfig {
+interface UpdateRepoConfig {
   readonly type: 'UpdateRepoConfig';
   readonly repo: string;
   readonly config: RepoConfigInput;
 }
 
-export interface OffboardRepo {
+interface OffboardRepo {
   readonly type: 'OffboardRepo';
   readonly repo: string;
   readonly reason: string | null;
@@ -48,7 +44,7 @@ export type RepoCommand = OnboardRepo | UpdateRepoConfig | OffboardRepo;
 
 // ── state ───────────────────────────────────────────────────────────────────────────────────────
 
-export type RepoStatus = 'NEW' | 'ONBOARDED' | 'OFFBOARDED';
+type RepoStatus = 'NEW' | 'ONBOARDED' | 'OFFBOARDED';
 
 export interface RepoState {
   readonly status: RepoStatus;
@@ -59,7 +55,7 @@ export interface RepoState {
   readonly updatedAt: string | null;
 }
 
-export const initialRepoState = (): RepoState => ({
+const initialRepoState = (): RepoState => ({
   status: 'NEW',
   repo: null,
   config: null,
@@ -67,7 +63,7 @@ export const initialRepoState = (): RepoState => ({
   updatedAt: null,
 });
 
-export function evolveRepo(state: RepoState, event: FoldableEvent<RepoEventType>): RepoState {
+function evolveRepo(state: RepoState, event: FoldableEvent<RepoEventType>): RepoState {
   switch (event.type) {
     case 'RepoOnboarded':
       return {
@@ -106,7 +102,7 @@ function completeConfig(repo: string, input: RepoConfigInput): RepoConfig {
   return config;
 }
 
-export function decideRepo(command: RepoCommand, state: RepoState): RepoEvent[] {
+function decideRepo(command: RepoCommand, state: RepoState): RepoEvent[] {
   switch (command.type) {
     case 'OnboardRepo': {
       const config = completeConfig(command.repo, command.config);
@@ -141,7 +137,7 @@ export function decideRepo(command: RepoCommand, state: RepoState): RepoEvent[] 
 }
 
 /** What each Repo command can emit (the decider tests check that decide keeps to it). */
-export const REPO_COMMAND_EVENTS = {
+const REPO_COMMAND_EVENTS = {
   OnboardRepo: ['RepoOnboarded', 'RepoConfigUpdated'],
   UpdateRepoConfig: ['RepoConfigUpdated'],
   OffboardRepo: ['RepoOffboarded'],

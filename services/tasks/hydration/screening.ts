@@ -40,7 +40,7 @@ export interface ScreeningRule {
 }
 
 /** Phrases typical of prompt injection (matched on sanitised, whitespace-collapsed text, case-insensitive). */
-export const DEFAULT_SCREENING_RULES: readonly ScreeningRule[] = [
+const DEFAULT_SCREENING_RULES: readonly ScreeningRule[] = [
   { id: 'ignore-previous-instructions', pattern: /\b(?:ignore|forget|override)\s+(?:all\s+|any\s+|the\s+|your\s+|of\s+)*(?:previous|prior|above|earlier|preceding|system)\s+(?:instructions|prompts?|rules|directions|messages)\b/i },
   { id: 'disregard-instructions', pattern: /\bdisregard\b[^.\n]{0,60}\b(?:instructions|prompts?|rules|guidelines|directions)\b/i },
   { id: 'role-override', pattern: /\byou\s+are\s+now\b/i },

@@ -15,12 +15,12 @@ import type { BlobStore } from '../../ports/blob-store';
 const SEQUENCE_DIGITS = 10;
 
 /** The inbox folder's key (no trailing slash: a blob key has no empty segment). */
-export const nudgeInboxKey = (taskId: string): string => `nudges/${taskId}`;
+const nudgeInboxKey = (taskId: string): string => `nudges/${taskId}`;
 
 /** What the agent is given (SessionPayload.nudgesRef): the inbox folder's reference, ending in `/`. */
 export const nudgeInboxRef = (blobs: Pick<BlobStore, 'refOf'>, taskId: string): string => `${blobs.refOf(nudgeInboxKey(taskId))}/`;
 
-export const nudgeFileKey = (taskId: string, sequence: number, eventId: string): string =>
+const nudgeFileKey = (taskId: string, sequence: number, eventId: string): string =>
   `${nudgeInboxKey(taskId)}/${String(sequence).padStart(SEQUENCE_DIGITS, '0')}-${eventId}.json`;
 
 /** Writes the nudge of a NudgeReceived event into its task's inbox; returns the blob's reference. */

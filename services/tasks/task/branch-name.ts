@@ -7,10 +7,10 @@
  * nothing is left. The task id segment keeps only characters that are safe in a git ref.
  */
 
-export const BRANCH_PREFIX = 'bgagent';
+const BRANCH_PREFIX = 'bgagent';
 export const MAX_SLUG_LENGTH = 50;
 /** TaskSubmitted.branchName allows 120 characters: prefix (8) + task id (≤ 60) + `/` + slug (≤ 50). */
-export const MAX_TASK_ID_SEGMENT_LENGTH = 60;
+const MAX_TASK_ID_SEGMENT_LENGTH = 60;
 export const FALLBACK_SLUG = 'task';
 
 export function slugify(text: string | null | undefined, maxLength = MAX_SLUG_LENGTH): string {

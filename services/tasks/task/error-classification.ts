@@ -8,7 +8,7 @@
  */
 import type { TaskFailed } from '../../../schemas/generated/events/TaskFailed.v1';
 
-export type ErrorCategory =
+type ErrorCategory =
   | 'agent_crash'
   | 'agent_error'
   | 'turn_limit'
@@ -32,7 +32,7 @@ export interface ErrorClassification {
 }
 
 /** The codes a task view can carry: TaskFailed's, plus TIMED_OUT (TaskTimedOut). */
-export type TaskErrorCode = TaskFailed['code'] | 'TIMED_OUT';
+type TaskErrorCode = TaskFailed['code'] | 'TIMED_OUT';
 
 type Entry = Omit<ErrorClassification, 'description'>;
 

@@ -16,7 +16,7 @@ import type { TaskFailed } from '../../../schemas/generated/events/TaskFailed.v1
 import { assertNever } from '../../kernel/decider';
 import { truncate } from './text';
 
-export type AgentOutcome = SessionEnded['outcome'];
+type AgentOutcome = SessionEnded['outcome'];
 
 export interface InferenceInput {
   readonly agentOutcome: AgentOutcome;
@@ -35,7 +35,7 @@ export type InferredResult =
   | { readonly status: 'FAILED'; readonly code: TaskFailed['code']; readonly reason: string };
 
 /** TaskCompleted.warning holds 2000 characters, TaskFailed.reason 4000. */
-export const MAX_WARNING_LENGTH = 2000;
+const MAX_WARNING_LENGTH = 2000;
 export const MAX_REASON_LENGTH = 4000;
 
 const plural = (n: number, one: string) => `${n} ${one}${n === 1 ? '' : 's'}`;

@@ -126,4 +126,3 @@ export type TaskCommand =
   | FailTask
   | Nudge;
 
-export type TaskCommandType = TaskCommand['type'];

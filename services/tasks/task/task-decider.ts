@@ -37,7 +37,7 @@ import { inferResult, MAX_REASON_LENGTH } from './result-inference';
 import { evolveTask, initialTaskState, isTerminal, type Task, type TaskEvent, type TaskEventType, type TaskState } from './task-state';
 import { truncate } from './text';
 
-export type TaskErrorCode =
+type TaskErrorCode =
   | 'TASK_NOT_FOUND'
   | 'REPO_NOT_ONBOARDED'
   | 'VALIDATION_ERROR'
@@ -49,7 +49,7 @@ export type TaskErrorCode =
 
 const NONE: TaskEvent[] = [];
 
-export function decideTask(command: TaskCommand, state: TaskState): TaskEvent[] {
+function decideTask(command: TaskCommand, state: TaskState): TaskEvent[] {
   if (command.type === 'SubmitTask') return state.status === null ? submit(command) : NONE;
   if (state.status === null) {
     throw new DomainError<TaskErrorCode>('TASK_NOT_FOUND', `Cannot apply ${command.type}: the task does not exist (no TaskSubmitted in its stream).`, {
@@ -356,7 +356,7 @@ function failTask(c: FailTask, task: Task): TaskEvent[] {
 // ── nudges ──────────────────────────────────────────────────────────────────────────────────────
 
 /** Longest nudge message, in characters (code points, as the event's schema counts them). */
-export const MAX_NUDGE_LENGTH = 2000;
+const MAX_NUDGE_LENGTH = 2000;
 const NUDGE_ID = /^[a-zA-Z0-9_-]{1,128}$/;
 
 /**
@@ -399,7 +399,7 @@ function nudge(c: Nudge, task: Task): TaskEvent[] {
 }
 
 /** What each Task command can emit (the decider tests check that decide keeps to it). */
-export const TASK_COMMAND_EVENTS = {
+const TASK_COMMAND_EVENTS = {
   SubmitTask: ['TaskSubmitted'],
   QueueTask: ['TaskQueued'],
   AdmitTask: ['TaskAdmitted'],

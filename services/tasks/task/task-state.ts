@@ -36,11 +36,11 @@ export const TASK_STATUSES = [
 ] as const;
 export type TaskStatus = (typeof TASK_STATUSES)[number];
 
-export const TERMINAL_STATUSES = ['COMPLETED', 'FAILED', 'CANCELLED', 'TIMED_OUT'] as const satisfies readonly TaskStatus[];
+const TERMINAL_STATUSES = ['COMPLETED', 'FAILED', 'CANCELLED', 'TIMED_OUT'] as const satisfies readonly TaskStatus[];
 export type TerminalStatus = (typeof TERMINAL_STATUSES)[number];
 
 /** Every non-terminal status: the task is still in flight (and, from HYDRATING on, holds a slot). */
-export const ACTIVE_STATUSES = ['SUBMITTED', 'QUEUED', 'HYDRATING', 'RUNNING', 'FINALIZING'] as const satisfies readonly TaskStatus[];
+const ACTIVE_STATUSES = ['SUBMITTED', 'QUEUED', 'HYDRATING', 'RUNNING', 'FINALIZING'] as const satisfies readonly TaskStatus[];
 export type ActiveStatus = (typeof ACTIVE_STATUSES)[number];
 
 export function isTerminal(status: TaskStatus): status is TerminalStatus {
@@ -116,14 +116,14 @@ export const TERMINAL_EVENT_STATUS = Object.fromEntries(
 export type TaskEvent = DomainEvent<TaskEventType>;
 
 /** How the task ended (null while it is in flight). */
-export type TaskOutcome =
+type TaskOutcome =
   | { readonly status: 'COMPLETED'; readonly prUrl: string | null; readonly prNumber: number | null; readonly warning: string | null }
   | { readonly status: 'FAILED'; readonly code: TaskFailed['code']; readonly reason: string }
   | { readonly status: 'CANCELLED'; readonly previousStatus: TaskStatus }
   | { readonly status: 'TIMED_OUT'; readonly deadlineAt: string };
 
 /** No TaskSubmitted yet: the stream does not exist. */
-export interface NoTask {
+interface NoTask {
   readonly status: null;
 }
 

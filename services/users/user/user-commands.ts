@@ -28,4 +28,3 @@ export interface ExpireQueue {
 }
 
 export type UserCommand = RequestAdmission | ReleaseSlot | ExpireQueue;
-export type UserCommandType = UserCommand['type'];

@@ -14,7 +14,7 @@ import type { AdmitTask, FailTask, QueueTask } from '../../tasks/task/task-comma
 import type { ExpireQueue, ReleaseSlot, RequestAdmission, UserCommand } from './user-commands';
 import { admissionStatusOf, evolveUser, initialUserState, type UserEvent, type UserEventType, type UserState } from './user-state';
 
-export type UserErrorCode = 'VALIDATION_ERROR';
+type UserErrorCode = 'VALIDATION_ERROR';
 
 function checkCap(cap: number): void {
   if (!Number.isInteger(cap) || cap < 1) {
@@ -91,7 +91,7 @@ function expireQueue(c: ExpireQueue, state: UserState): UserEvent[] {
     .map((q): UserEvent => ({ type: 'TaskDequeued', data: { taskId: q.taskId, reason: 'expired' } }));
 }
 
-export function decideUser(command: UserCommand, state: UserState): UserEvent[] {
+function decideUser(command: UserCommand, state: UserState): UserEvent[] {
   switch (command.type) {
     case 'RequestAdmission':
       return requestAdmission(command, state);
@@ -105,7 +105,7 @@ export function decideUser(command: UserCommand, state: UserState): UserEvent[] 
 }
 
 /** What each User command can emit (the decider tests check that decide keeps to it). */
-export const USER_COMMAND_EVENTS = {
+const USER_COMMAND_EVENTS = {
   RequestAdmission: ['SlotAcquired', 'TaskEnqueued'],
   ReleaseSlot: ['SlotReleased', 'TaskDequeued', 'SlotAcquired'],
   ExpireQueue: ['TaskDequeued'],

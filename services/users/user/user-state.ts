@@ -15,7 +15,7 @@ export type UserEventType = 'SlotAcquired' | 'SlotReleased' | 'TaskEnqueued' | '
 export type UserEvent = DomainEvent<UserEventType>;
 export type TerminalStatus = SlotReleased['terminalStatus'];
 
-export interface QueuedTask {
+interface QueuedTask {
   readonly taskId: string;
   /** occurredAt of its TaskEnqueued. */
   readonly enqueuedAt: string;

@@ -24,9 +24,9 @@ export type ScriptBlock =
   | { readonly type: 'text'; readonly text: string }
   | { readonly type: 'tool_use'; readonly name: string; readonly input: Record<string, unknown>; readonly id?: string };
 
-export type StopReason = 'end_turn' | 'tool_use' | 'max_tokens' | 'stop_sequence';
+type StopReason = 'end_turn' | 'tool_use' | 'max_tokens' | 'stop_sequence';
 
-export interface Usage {
+interface Usage {
   readonly input_tokens: number;
   readonly output_tokens: number;
   readonly cache_creation_input_tokens?: number;
@@ -49,7 +49,7 @@ export const toolUse = (name: string, input: Record<string, unknown>, id?: strin
   id === undefined ? { type: 'tool_use', name, input } : { type: 'tool_use', name, input, id };
 export const turn = (...content: ScriptBlock[]): ScriptTurn => ({ content });
 
-export type RequestKind = 'main' | 'auxiliary' | 'count_tokens' | 'other';
+type RequestKind = 'main' | 'auxiliary' | 'count_tokens' | 'other';
 
 export interface RecordedRequest {
   readonly seq: number;
@@ -73,7 +73,7 @@ export interface RecordedRequest {
 }
 
 /** The part of a Messages API request body the server looks at. */
-export interface MessagesRequestBody {
+interface MessagesRequestBody {
   readonly model?: string;
   readonly stream?: boolean;
   readonly max_tokens?: number;
