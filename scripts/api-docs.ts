@@ -17,7 +17,6 @@
  * as templates, keyed by route; a route, a query parameter, a public route or an error code
  * without its prose fails the generation with a message saying what to add.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { ApiError, ERROR_STATUS, type ApiErrorCode } from '../services/api/errors';
 import { MAX_BODY_BYTES, type ApiRequest } from '../services/api/http';
@@ -26,6 +25,7 @@ import type { Route, RouteAuth, RouteContext } from '../services/api/router';
 import { ALL_ROUTES } from '../services/api/routes';
 import { CLOUD_ENV } from '../services/cloud/env';
 import { DEFAULT_RATE_LIMIT } from '../local/start/options';
+import { runAsScript, runGeneratedDoc, type GeneratedDoc, type Output } from './generated-doc';
 
 export const API_DOCS_PATH = path.resolve(__dirname, '..', 'docs', 'API.md');
 
@@ -702,53 +702,12 @@ export async function renderApiDocs(routes: readonly Route[] = ALL_ROUTES): Prom
   return out.join('\n');
 }
 
-interface Output {
-  write(text: string): unknown;
+/** docs/API.md as a generated document. */
+export const API_DOC: GeneratedDoc = { script: 'docs:api', defaultPath: API_DOCS_PATH, source: 'the OpenAPI document the API serves' };
+
+/** `[--check] [--file PATH]`: write PATH (default docs/API.md), or with --check compare it with a fresh generation. */
+export function main(argv: readonly string[], out: Output = process.stdout, err: Output = process.stderr): Promise<number> {
+  return runGeneratedDoc(API_DOC, renderApiDocs, argv, out, err);
 }
 
-/**
- * `[--check] [--file PATH]`: write PATH (default docs/API.md), or with --check compare it with a
- * fresh generation. Exit codes: 0 written / up to date, 1 stale (or missing), 2 bad arguments.
- */
-export async function main(argv: readonly string[], out: Output = process.stdout, err: Output = process.stderr): Promise<number> {
-  let check = false;
-  let file = API_DOCS_PATH;
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    if (arg === '--check') check = true;
-    else if (arg === '--file' && argv[i + 1] !== undefined) file = path.resolve(argv[++i]!);
-    else {
-      err.write(`usage: npm run docs:api [-- [--check] [--file PATH]]\n  unknown or incomplete argument: ${arg}\n`);
-      return 2;
-    }
-  }
-  const fresh = await renderApiDocs();
-  const relative = path.relative(process.cwd(), file);
-  if (check) {
-    let current = '';
-    try {
-      current = readFileSync(file, 'utf8');
-    } catch {
-      // missing: stale by definition
-    }
-    if (current === fresh) {
-      out.write(`${relative} is up to date with the OpenAPI document\n`);
-      return 0;
-    }
-    err.write(`${relative} differs from the OpenAPI document the API serves: run \`npm run docs:api\` and commit the result\n`);
-    return 1;
-  }
-  writeFileSync(file, fresh);
-  out.write(`wrote ${relative}\n`);
-  return 0;
-}
-
-if (require.main === module) {
-  main(process.argv.slice(2)).then(
-    (code) => process.exit(code),
-    (err: Error) => {
-      process.stderr.write(`docs:api: ${err.message}\n`);
-      process.exit(1);
-    },
-  );
-}
+if (require.main === module) runAsScript(API_DOC, main);

@@ -9,9 +9,9 @@
  * functions — and from the events' registry (schemas/generated/registry.ts: which stream, so which
  * bus `source`, each event type belongs to). Only the framing prose lives here.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { EVENT_SCHEMAS } from '../schemas/generated/registry';
+import { runAsScript, runGeneratedDoc, type GeneratedDoc, type Output } from './generated-doc';
 import { CATALOG, lambdaFunctionsOf, portsOfEntry, visibilityTimeoutSeconds, type CatalogEntry, type EventPattern, type StreamEventSource } from '../services/catalog';
 import { sourceOf, type EventType, type StreamType } from '../services/kernel/envelope';
 
@@ -253,48 +253,12 @@ export function renderChoreographyDocs(catalog: readonly CatalogEntry[] = CATALO
   ].join('\n');
 }
 
-interface Output {
-  write(text: string): unknown;
+/** docs/CHOREOGRAPHY.md as a generated document. */
+export const CHOREOGRAPHY_DOC: GeneratedDoc = { script: 'docs:choreography', defaultPath: CHOREOGRAPHY_DOCS_PATH, source: 'the catalog' };
+
+/** `[--check] [--file PATH]`: write PATH (default docs/CHOREOGRAPHY.md), or with --check compare it with a fresh generation. */
+export function main(argv: readonly string[], out: Output = process.stdout, err: Output = process.stderr): Promise<number> {
+  return runGeneratedDoc(CHOREOGRAPHY_DOC, renderChoreographyDocs, argv, out, err);
 }
 
-export function main(argv: readonly string[], out: Output = process.stdout, err: Output = process.stderr): number {
-  let check = false;
-  let file = CHOREOGRAPHY_DOCS_PATH;
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    if (arg === '--check') check = true;
-    else if (arg === '--file' && argv[i + 1] !== undefined) file = path.resolve(argv[++i]!);
-    else {
-      err.write(`usage: npm run docs:choreography [-- [--check] [--file PATH]]\n  unknown or incomplete argument: ${arg}\n`);
-      return 2;
-    }
-  }
-  const fresh = renderChoreographyDocs();
-  const relative = path.relative(process.cwd(), file);
-  if (check) {
-    let current = '';
-    try {
-      current = readFileSync(file, 'utf8');
-    } catch {
-      // missing: stale by definition
-    }
-    if (current === fresh) {
-      out.write(`${relative} is up to date with the catalog\n`);
-      return 0;
-    }
-    err.write(`${relative} differs from the catalog: run \`npm run docs:choreography\` and commit the result\n`);
-    return 1;
-  }
-  writeFileSync(file, fresh);
-  out.write(`wrote ${relative}\n`);
-  return 0;
-}
-
-if (require.main === module) {
-  try {
-    process.exit(main(process.argv.slice(2)));
-  } catch (e) {
-    process.stderr.write(`docs:choreography: ${(e as Error).message}\n`);
-    process.exit(1);
-  }
-}
+if (require.main === module) runAsScript(CHOREOGRAPHY_DOC, main);

@@ -10,21 +10,13 @@ import { ApiError } from '../../services/api/errors';
 import type { Route } from '../../services/api/router';
 import { openApiDocument } from '../../services/api/openapi';
 import { ALL_ROUTES } from '../../services/api/routes';
-import { API_DOCS_PATH, main, queryParamsOf, renderApiDocs, servedOpenApiDocument } from '../../scripts/api-docs';
+import { assertUpToDate } from '../../scripts/generated-doc';
+import { API_DOC, API_DOCS_PATH, main, queryParamsOf, renderApiDocs, servedOpenApiDocument } from '../../scripts/api-docs';
 
 describe('docs/API.md', () => {
   it('is what `npm run docs:api` generates from the OpenAPI document the API serves', async () => {
     const fresh = await renderApiDocs();
-    const committed = readFileSync(API_DOCS_PATH, 'utf8');
-    if (committed !== fresh) {
-      const a = committed.split('\n');
-      const b = fresh.split('\n');
-      const at = a.findIndex((line, i) => line !== b[i]);
-      const line = at < 0 ? Math.min(a.length, b.length) : at;
-      throw new Error(
-        `docs/API.md is stale: run \`npm run docs:api\` and commit it.\nFirst difference at line ${line + 1}:\n  committed: ${JSON.stringify(a[line] ?? '<end of file>')}\n  generated: ${JSON.stringify(b[line] ?? '<end of file>')}`,
-      );
-    }
+    assertUpToDate(API_DOC, readFileSync(API_DOCS_PATH, 'utf8'), fresh);
   });
 
   it('documents every route of the route table, under its own heading', async () => {

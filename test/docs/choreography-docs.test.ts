@@ -7,21 +7,13 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { CATALOG, serviceEntry } from '../../services/catalog';
-import { CHOREOGRAPHY_DOCS_PATH, clausesOf, diagram, main, renderChoreographyDocs } from '../../scripts/choreography-docs';
+import { assertUpToDate } from '../../scripts/generated-doc';
+import { CHOREOGRAPHY_DOC, CHOREOGRAPHY_DOCS_PATH, clausesOf, diagram, main, renderChoreographyDocs } from '../../scripts/choreography-docs';
 
 describe('docs/CHOREOGRAPHY.md', () => {
   it('is what `npm run docs:choreography` generates from the catalog', () => {
     const fresh = renderChoreographyDocs();
-    const committed = readFileSync(CHOREOGRAPHY_DOCS_PATH, 'utf8');
-    if (committed !== fresh) {
-      const a = committed.split('\n');
-      const b = fresh.split('\n');
-      const at = a.findIndex((line, i) => line !== b[i]);
-      const line = at < 0 ? Math.min(a.length, b.length) : at;
-      throw new Error(
-        `docs/CHOREOGRAPHY.md is stale: run \`npm run docs:choreography\` and commit it.\nFirst difference at line ${line + 1}:\n  committed: ${JSON.stringify(a[line] ?? '<end of file>')}\n  generated: ${JSON.stringify(b[line] ?? '<end of file>')}`,
-      );
-    }
+    assertUpToDate(CHOREOGRAPHY_DOC, readFileSync(CHOREOGRAPHY_DOCS_PATH, 'utf8'), fresh);
   });
 
   it('has a row per consumer, and a change to an entry changes the document', () => {
@@ -43,16 +35,16 @@ describe('docs/CHOREOGRAPHY.md', () => {
     expect(() => clausesOf({ source: ['abca.task'], detail: { data: { code: ['INTERNAL'] } } }, 'x')).toThrow(/x: the pattern .* is not described by the choreography generator/);
   });
 
-  it('--check exits 1 on a stale file and 0 once regenerated', () => {
+  it('--check exits 1 on a stale file and 0 once regenerated', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'abca-choreography-'));
     const file = path.join(dir, 'CHOREOGRAPHY.md');
     const quiet = { write: () => true };
     try {
       writeFileSync(file, '# stale\n');
-      expect(main(['--check', '--file', file], quiet, quiet)).toBe(1);
-      expect(main(['--file', file], quiet, quiet)).toBe(0);
-      expect(main(['--check', '--file', file], quiet, quiet)).toBe(0);
-      expect(main(['--bogus'], quiet, quiet)).toBe(2);
+      await expect(main(['--check', '--file', file], quiet, quiet)).resolves.toBe(1);
+      await expect(main(['--file', file], quiet, quiet)).resolves.toBe(0);
+      await expect(main(['--check', '--file', file], quiet, quiet)).resolves.toBe(0);
+      await expect(main(['--bogus'], quiet, quiet)).resolves.toBe(2);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
